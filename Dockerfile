@@ -1,0 +1,19 @@
+# One image for web, worker and beat; docker-compose.yml picks the command.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/var/lib/blagh
+
+RUN useradd --system --create-home --home-dir /app blagh && mkdir -p /var/lib/blagh && chown blagh /var/lib/blagh
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY intake ./intake
+COPY workers ./workers
+RUN pip install -e . && pybabel compile -d intake/translations -D messages
+COPY templates ./templates
+COPY static ./static
+COPY migrations ./migrations
+
+USER blagh
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "--access-logfile", "-", "intake:create_app()"]

@@ -1,0 +1,67 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export PORT
+
+.PHONY: run test install dev translations extract-messages migrate lint fmt bench browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+dev: $(VENV)/.installed-dev translations
+
+# Compiled catalogues (.mo) are build output, never committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d intake/translations -D messages --statistics 2>&1 | tail -n 3
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intake/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations -D messages --no-fuzzy-matching --ignore-obsolete
+
+migrate: install
+	$(BIN)/flask --app intake db upgrade
+
+# Web (gunicorn), worker and beat; Ctrl-C stops all three. Embedded default unless
+# DATABASE_URL / REDIS_URL are set.
+run: migrate
+	@echo "Blagh on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	exec $(BIN)/honcho start --port $(PORT)
+
+# Chromium for the browser tests (Debian's package; Playwright drives it, it downloads nothing).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is not installed: browser tests will be skipped (they fail under CI=true)"; fi; }
+
+test: dev browser
+	$(BIN)/ruff check intake workers tests
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: dev
+	$(BIN)/ruff check intake workers tests
+	$(BIN)/ruff format --check intake workers tests
+	$(BIN)/mypy
+
+fmt: dev
+	$(BIN)/ruff format intake workers tests
+	$(BIN)/ruff check --fix intake workers tests
+
+bench: dev
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

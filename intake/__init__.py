@@ -1,0 +1,112 @@
+"""Blagh: cybercrime report intake. `create_app` builds the Flask app, one `register_*` per concern."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from intake.config import PROJECT_ROOT, load_config
+
+# Keys that may be given to create_app as well as in the environment (tests use this).
+ENVIRONMENT_KEYS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "VAR_DIR",
+    "EVIDENCE_DIR",
+    "CELERY_QUEUE",
+    "OUTBOX_RELAY_INTERVAL",
+)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    config = dict(config or {})
+    env = {**os.environ, **{key: str(config.pop(key)) for key in ENVIRONMENT_KEYS if key in config}}
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(env))
+    app.config.update(config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from intake.extensions import babel, csrf, db, migrate
+    from intake.i18n import register_i18n, select_locale
+    from workers.app import celery_init_app
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    register_i18n(app)
+    celery_init_app(app)
+    _import_models()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+
+def _import_models() -> None:
+    """Every model module, so that metadata (and Alembic's autogenerate) sees every table."""
+    import intake.outbox.models
+    import intake.reports.models  # noqa: F401
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """WAL and a busy timeout let the web process and the worker write the same file."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from intake import health
+    from intake.reports import api, views
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(views.root)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from intake.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from intake.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_commands(app: Flask) -> None:
+    """CLI groups are added here by later domains (`users`, `export`)."""

@@ -1,0 +1,119 @@
+"""Configuration from the environment, with an embedded default that needs no server.
+
+Unset `DATABASE_URL` means SQLite under `var/`; unset `REDIS_URL` means Celery's filesystem
+transport under `var/broker/`. Both are real: a worker process consumes the same tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MiB = 1024 * 1024
+
+
+class ConfigurationError(RuntimeError):
+    """The environment asks for something unsafe or impossible; the app refuses to start."""
+
+
+def var_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get("VAR_DIR") or PROJECT_ROOT / "var").resolve()
+
+
+def database_url(env: Mapping[str, str]) -> str:
+    url = env.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants the psycopg 3 dialect.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+    return "sqlite:///" + str(var_dir(env) / "blagh.sqlite3")
+
+
+def is_embedded_database(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _generated_secret_key(folder: Path) -> str:
+    """Create the key once, readable by its owner only, and reuse it across restarts."""
+    path = folder / "secret_key"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def secret_key(env: Mapping[str, str], db_url: str) -> str:
+    key = env.get("SECRET_KEY")
+    if key:
+        return key
+    if not is_embedded_database(db_url):
+        raise ConfigurationError(
+            "SECRET_KEY must be set when DATABASE_URL points at a server database; "
+            "a generated key would differ between hosts and break sessions and CSRF tokens."
+        )
+    return _generated_secret_key(var_dir(env))
+
+
+def broker_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Celery broker: Redis when REDIS_URL is set, else kombu's filesystem transport under var/."""
+    queue_name = env.get("CELERY_QUEUE") or "blagh"
+    redis_url = env.get("REDIS_URL")
+    if redis_url:
+        return {"broker_url": redis_url, "broker_transport_options": {}, "queue": queue_name}
+    queue = var_dir(env) / "broker" / "queue"
+    processed = var_dir(env) / "broker" / "processed"
+    control = var_dir(env) / "broker" / "control"
+    for folder in (queue, processed, control):
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "control_folder": str(control),
+            "store_processed": False,
+        },
+        "queue": queue_name,
+    }
+
+
+def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if env is None else env
+    db_url = database_url(env)
+    folder = var_dir(env)
+    folder.mkdir(parents=True, exist_ok=True)
+    config: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": secret_key(env, db_url),
+        "VAR_DIR": str(folder),
+        "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(folder / "evidence"),
+        # Five files of 10 MiB are refused at 25 MiB in total; the margin is for the text fields.
+        "MAX_CONTENT_LENGTH": 26 * MiB,
+        "MAX_FORM_MEMORY_SIZE": 1 * MiB,
+        "EVIDENCE_MAX_FILES": 5,
+        "EVIDENCE_MAX_FILE_BYTES": 10 * MiB,
+        "EVIDENCE_MAX_TOTAL_BYTES": 25 * MiB,
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a citizen may take a while to write what happened
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        "BABEL_DEFAULT_LOCALE": "ar",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "CELERY": broker_settings(env),
+        # Seconds between two beat runs of the outbox relay, which publishes any job the web process
+        # could not hand to the broker right after its commit.
+        "OUTBOX_RELAY_INTERVAL": float(env.get("OUTBOX_RELAY_INTERVAL") or 15),
+    }
+    return config

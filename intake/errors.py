@@ -1,0 +1,48 @@
+"""Error pages in the visitor's language, JSON errors under /api/; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from intake.i18n import best_language_from_header
+
+log = logging.getLogger(__name__)
+
+
+def _message(code: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        404: _("This page does not exist."),
+        405: _("This method is not allowed here."),
+        413: _("What you sent is too large: 5 files at most, 10 MB each and 25 MB in total."),
+        415: _("Send the report as application/json or multipart/form-data."),
+        422: _("Some information is missing or not valid."),
+    }
+    return messages.get(
+        code, _("Something went wrong on our side. Your report, if it was confirmed, is safe.")
+    )
+
+
+def _respond(code: int) -> tuple[Response | str, int]:
+    if "lang" not in g:
+        g.lang = best_language_from_header()
+    message = _message(code)
+    if request.path.startswith("/api/"):
+        return jsonify(error=code, message=message), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        return _respond(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[Response | str, int]:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond(InternalServerError.code)

@@ -1,0 +1,1 @@
+"""Transactional outbox: jobs commit with the data they are about, then a relay hands them to Celery."""

@@ -1,0 +1,1 @@
+"""Citizen intake: the report form and API, the confirmation, and tracking by reference and receipt."""

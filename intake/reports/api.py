@@ -1,0 +1,130 @@
+"""JSON API for partners and apps; the same form classes validate it as validate the HTML form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from intake.extensions import csrf
+from intake.i18n import LANGUAGES, best_language_from_header
+from intake.reports.forms import ReportForm, evidence_size_error, json_to_formdata
+from intake.reports.models import Channel
+from intake.reports.openapi import openapi_document
+from intake.reports.receipts import clean_reference
+from intake.reports.services import TrackedReport, file_report, lookup_by_receipt
+from intake.reports.views import evidence_store
+from intake.taxonomy import CATEGORIES, REGIONS
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies are used here, so there is nothing for a forged request to ride on
+
+
+def _labels(text: Any) -> dict[str, str]:
+    labels = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            labels[lang] = str(text)
+    return labels
+
+
+@bp.get("/categories")
+def categories() -> Response:
+    return jsonify(
+        [
+            {
+                "code": c.code,
+                "label": _labels(c.label),
+                "urgent": c.urgent,
+                "evidence_allowed": c.evidence_allowed,
+            }
+            for c in CATEGORIES
+        ]
+    )
+
+
+@bp.get("/regions")
+def regions() -> Response:
+    return jsonify([{"code": r.code, "label": _labels(r.label)} for r in REGIONS])
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+def _form_errors(form: ReportForm) -> dict[str, list[str]]:
+    """WTForms errors flattened to `field` and `suspects.0.value` keys, rendered in the asker's language."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        if name == "suspects" and isinstance(messages, list):
+            for index, row in enumerate(messages):
+                if isinstance(row, dict):
+                    for sub, sub_messages in row.items():
+                        errors[f"suspects.{index}.{sub}"] = [str(m) for m in sub_messages]
+                elif row:
+                    errors.setdefault("suspects", []).append(str(row))
+        elif name == "csrf_token":
+            continue
+        else:
+            errors[name] = [str(m) for m in messages]
+    return errors
+
+
+def _request_language(payload: MultiDict[str, Any] | dict[str, Any]) -> str:
+    lang = payload.get("language")
+    return lang if lang in LANGUAGES else best_language_from_header()
+
+
+@bp.post("/reports")
+def create_report() -> tuple[Response, int]:
+    if request.mimetype == "application/json":
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            g.lang = best_language_from_header()
+            return jsonify(errors={"body": [_("The body must be a JSON object.")]}), 400
+        formdata: MultiDict[str, Any] = json_to_formdata(payload)
+        g.lang = _request_language(payload)
+    elif request.mimetype == "multipart/form-data":
+        formdata = CombinedMultiDict([request.files, request.form])
+        g.lang = _request_language(request.form)
+    else:
+        g.lang = best_language_from_header()
+        return jsonify(
+            errors={"body": [_("Send the report as application/json or multipart/form-data.")]}
+        ), 415
+
+    form = ReportForm(formdata=formdata, meta={"csrf": False})
+    too_large = evidence_size_error(form.uploaded_files())
+    if too_large is not None:
+        return jsonify(errors={"evidence": [str(too_large)]}), 413
+    if not form.validate():
+        return jsonify(errors=_form_errors(form)), 422
+    filed = file_report(form, language=g.lang, channel=Channel.API.value, store=evidence_store())
+    response = jsonify(reference=filed.reference, receipt=filed.receipt, status=filed.status)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201
+
+
+def _tracked_body(tracked: TrackedReport) -> dict[str, Any]:
+    return {
+        "reference": tracked.reference,
+        "status": tracked.status,
+        "history": [{"status": h.status, "at": h.at.isoformat(), "note": h.note} for h in tracked.history],
+        "messages": [{"author": m.author, "body": m.body, "at": m.at.isoformat()} for m in tracked.messages],
+    }
+
+
+@bp.get("/reports/<reference>/status")
+def report_status(reference: str) -> tuple[Response, int]:
+    tracked = lookup_by_receipt(clean_reference(reference), request.headers.get("X-Receipt", ""))
+    if tracked is None:
+        g.lang = best_language_from_header()
+        message = _("No report matches this reference and receipt.")
+        return jsonify(error="not_found", message=message), 404
+    response = jsonify(_tracked_body(tracked))
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200

@@ -1,0 +1,117 @@
+"""Evidence files: what type a file really is, and where the original bytes are kept.
+
+The type comes from the content only; a file name or a declared type proves nothing. Storage sits
+behind `EvidenceStore` so that an object store can replace the local directory when web servers
+and workers run on different hosts.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import hashlib
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import filetype
+
+ALLOWED_MEDIA_TYPES = frozenset(
+    {"image/png", "image/jpeg", "application/pdf", "text/plain", "message/rfc822", "video/mp4"}
+)
+_BINARY_TYPES = {"image/png", "image/jpeg", "application/pdf", "video/mp4"}
+_MAIL_HEADERS = {"from", "to", "subject", "date", "received", "message-id", "mime-version", "return-path"}
+_CHUNK = 1024 * 1024
+
+
+def _looks_like_text(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return text if "\x00" not in text and controls <= len(text) // 100 else None
+
+
+def _looks_like_mail(text: str) -> bool:
+    headers = email.parser.Parser().parsestr(text[:16384], headersonly=True)
+    return len({key.lower() for key in headers} & _MAIL_HEADERS) >= 3
+
+
+def detect_media_type(stream: BinaryIO) -> str | None:
+    """The media type of the content, if it is one we accept; the stream is rewound."""
+    start = stream.tell()
+    head = stream.read(8192)
+    stream.seek(start)
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime if kind.mime in _BINARY_TYPES else None
+    data = stream.read()
+    stream.seek(start)
+    text = _looks_like_text(data)
+    if text is None or not text.strip():
+        return None
+    return "message/rfc822" if _looks_like_mail(text) else "text/plain"
+
+
+def stream_size(stream: BinaryIO) -> int:
+    start = stream.tell()
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(start)
+    return size
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    size: int
+    sha256: str
+
+
+class EvidenceStore(Protocol):
+    def save(self, stream: BinaryIO) -> StoredFile: ...
+    def open(self, stored_name: str) -> BinaryIO: ...
+    def delete(self, stored_name: str) -> None: ...
+
+
+class LocalEvidenceStore:
+    """Originals under one directory, named by a random id (never by anything the citizen typed)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, stored_name: str) -> Path:
+        if not stored_name.isalnum():
+            raise ValueError("invalid stored name")
+        return self.root / stored_name[:2] / stored_name
+
+    def save(self, stream: BinaryIO) -> StoredFile:
+        stored_name = uuid.uuid4().hex
+        path = self._path(stored_name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return StoredFile(stored_name=stored_name, size=size, sha256=digest.hexdigest())
+
+    def open(self, stored_name: str) -> BinaryIO:
+        return self._path(stored_name).open("rb")
+
+    def delete(self, stored_name: str) -> None:
+        self._path(stored_name).unlink(missing_ok=True)

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.extensions import db
+from intake.types import BigId, UTCDateTime, utcnow
+
+
+class ReportStatus(StrEnum):
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    NEEDS_INFO = "needs_info"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+
+
+class SuspectKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    URL = "url"
+    USERNAME = "username"
+    IBAN = "iban"
+    CRYPTO_WALLET = "crypto_wallet"
+    OTHER = "other"
+
+
+def _one_of(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(40))
+    incident_date: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(String(40))
+    loss_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    loss_currency: Mapped[str | None] = mapped_column(String(3))
+    language: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(8))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
+    reporter_email: Mapped[str | None] = mapped_column(String(320))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.RECEIVED.value)
+    priority: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    suspects: Mapped[list[SuspectIdentifier]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="SuspectIdentifier.id"
+    )
+    evidence: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="EvidenceFile.id"
+    )
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="StatusChange.id"
+    )
+    messages: Mapped[list[ReportMessage]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportMessage.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+    __table_args__ = (
+        CheckConstraint(_one_of("status", ReportStatus), name="status"),
+        CheckConstraint(f"priority IS NULL OR {_one_of('priority', Priority)}", name="priority"),
+        CheckConstraint(_one_of("channel", Channel), name="channel"),
+        CheckConstraint("loss_amount IS NULL OR loss_amount >= 0", name="loss_amount_not_negative"),
+        # The officers' queue: open reports by status, then priority, then age.
+        Index("ix_reports_queue", "status", "priority", "created_at"),
+        # Monthly counts scan a date range and group by these columns.
+        Index("ix_reports_monthly", "created_at", "category", "region", "status"),
+    )
+
+
+class SuspectIdentifier(db.Model):
+    """An identifier the citizen gave for the offender, kept as typed and in a matchable form."""
+
+    __tablename__ = "suspect_identifiers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(500))
+    normalised: Mapped[str] = mapped_column(String(500))
+
+    report: Mapped[Report] = relationship(back_populates="suspects")
+
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", SuspectKind), name="kind"),
+        Index("ix_suspect_identifiers_match", "kind", "normalised"),
+    )
+
+
+class EvidenceFile(db.Model):
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    size: Mapped[int] = mapped_column(BigId)
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="evidence")
+
+
+class StatusChange(db.Model):
+    """One step of a report's history; the public note is shown to the citizen."""
+
+    __tablename__ = "status_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(100))
+    public_note: Mapped[str | None] = mapped_column(Text)
+
+    report: Mapped[Report] = relationship(back_populates="history")
+
+    __table_args__ = (Index("ix_status_history_report", "report_id", "changed_at"),)
+
+
+class ReportMessage(db.Model):
+    """A public message on a report: an officer's question or news, or the citizen's answer."""
+
+    __tablename__ = "report_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="messages")
+
+    __table_args__ = (
+        CheckConstraint("author IN ('officer', 'citizen')", name="author"),
+        Index("ix_report_messages_report", "report_id", "created_at"),
+    )

@@ -1,0 +1,45 @@
+"""References (public, shown to officers) and receipts (the citizen's secret, stored only as a hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+# No 0/O, 1/I/L or U/V pairs: a citizen reads these aloud or copies them by hand.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+REFERENCE_PATTERN = re.compile(rf"^BLG-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
+RECEIPT_GROUPS = 6  # 24 characters of a 29-letter alphabet: about 116 bits of randomness
+_DUMMY_HASH = hashlib.sha256(b"no such report").hexdigest()
+
+
+def _random_chars(count: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(count))
+
+
+def new_reference() -> str:
+    """`BLG-7KQ4-M9XD`: random, never sequential (it must not reveal how many reports exist)."""
+    return f"BLG-{_random_chars(4)}-{_random_chars(4)}"
+
+
+def new_receipt() -> str:
+    return "-".join(_random_chars(4) for _ in range(RECEIPT_GROUPS))
+
+
+def clean_reference(text: str) -> str:
+    compact = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+    if compact.startswith("BLG"):
+        compact = compact[3:]
+    return f"BLG-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
+
+
+def hash_receipt(receipt: str) -> str:
+    """SHA-256 is enough: the receipt carries over 96 random bits, so there is nothing to guess."""
+    compact = re.sub(r"[^0-9A-Za-z]", "", receipt or "").upper()
+    return hashlib.sha256(compact.encode("ascii", "ignore")).hexdigest()
+
+
+def receipt_matches(receipt: str, stored_hash: str | None) -> bool:
+    """Constant time, and the same work whether or not the reference exists."""
+    return hmac.compare_digest(hash_receipt(receipt), stored_hash or _DUMMY_HASH) and stored_hash is not None

@@ -1,0 +1,24 @@
+"""What each status means, in the plain words shown to citizens."""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from intake.reports.models import ReportStatus
+
+STATUS_LABELS: dict[str, LazyString] = {
+    ReportStatus.RECEIVED: _l("Received: your report is waiting to be examined."),
+    ReportStatus.TRIAGED: _l("Queued: your report is waiting for an officer."),
+    ReportStatus.ASSIGNED: _l("Assigned: an officer is in charge of your report."),
+    ReportStatus.IN_PROGRESS: _l("In progress: an officer is working on your report."),
+    ReportStatus.NEEDS_INFO: _l("Information needed: an officer has a question for you."),
+    ReportStatus.REFERRED: _l("Referred: your report was sent to the competent authority."),
+    ReportStatus.RESOLVED: _l("Closed: the work on your report is finished."),
+    ReportStatus.REJECTED: _l("Not followed up: your report could not be handled."),
+}
+
+
+def status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status

@@ -1,0 +1,1 @@
+"""Triage: priority and the first move of a report out of `received`."""

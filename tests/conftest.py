@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from intake import create_app
+from intake.extensions import db
+from tests.services import fresh_postgres_database, redis_url_or_skip
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> Flask:
+    settings: dict[str, Any] = {
+        "TESTING": True,
+        "VAR_DIR": str(var_dir),
+        "SECRET_KEY": TEST_SECRET,
+        "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
+        **config,
+    }
+    if database_url:
+        settings["DATABASE_URL"] = database_url
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return redis_url_or_skip()
+
+
+def empty_tables() -> None:
+    table_names = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in table_names:
+            db.session.execute(sa.text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """The app on migrated SQLite, or on the run's PostgreSQL database when a test asks for `backend`."""
+    database_url = None
+    if "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgresql":
+        database_url = request.getfixturevalue("postgres_url")
+    application = build_app(tmp_path / "var", database_url)
+    with application.app_context():
+        upgrade()
+        empty_tables()
+        yield application
+        db.session.remove()
+        if database_url:
+            empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    page = client.get(url)
+    match = CSRF_PATTERN.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)

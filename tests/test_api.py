@@ -1,0 +1,181 @@
+"""The JSON API: same validation as the form, errors in the asker's language, tracking by receipt."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from intake.extensions import db
+from intake.reports.models import EvidenceFile, Report, StatusChange
+from intake.taxonomy import CATEGORIES, REGIONS
+from tests.factories import DESCRIPTION_AR, PDF_BYTES, form_data, png_bytes, report_payload
+
+
+def in_language(app: Flask, lang: str, message: Any) -> str:
+    with app.test_request_context(), force_locale(lang):
+        return str(message)
+
+
+def test_categories_list_the_16_codes_with_three_labels(client: FlaskClient) -> None:
+    body = client.get("/api/v1/categories").json
+    assert [c["code"] for c in body] == [c.code for c in CATEGORIES] and len(body) == 16
+    sextortion = next(c for c in body if c["code"] == "sextortion")
+    assert sextortion["urgent"] is True
+    assert set(sextortion["label"]) == {"ar", "fr", "en"}
+    assert len({sextortion["label"]["ar"], sextortion["label"]["fr"], sextortion["label"]["en"]}) == 3
+
+
+def test_regions_list_the_12_regions_and_abroad(client: FlaskClient) -> None:
+    body = client.get("/api/v1/regions").json
+    assert [r["code"] for r in body] == [r.code for r in REGIONS] and len(body) == 13
+    assert body[5]["label"]["ar"] == "الدار البيضاء سطات"
+    assert body[5]["label"]["fr"] == "Casablanca-Settat"
+
+
+def test_json_report_is_created(client: FlaskClient, backend: str) -> None:
+    response = client.post("/api/v1/reports", json=report_payload(description=DESCRIPTION_AR, language="ar"))
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert set(body) == {"reference", "receipt", "status"} and body["status"] == "received"
+    report = db.session.scalar(select(Report).where(Report.reference == body["reference"]))
+    assert report.channel == "api" and report.language == "ar" and str(report.loss_amount) == "2500.00"
+    assert len(report.suspects) == 2
+
+
+def test_multipart_report_with_evidence_is_created(client: FlaskClient) -> None:
+    data = form_data()
+    data["evidence"] = [(io.BytesIO(png_bytes()), "capture.png"), (io.BytesIO(PDF_BYTES), "virement.pdf")]
+    response = client.post("/api/v1/reports", data=data, content_type="multipart/form-data")
+    assert response.status_code == 201, response.json
+    assert db.session.scalar(select(func.count(EvidenceFile.id))) == 2
+
+
+def test_api_needs_no_csrf_token_but_the_html_form_does(client: FlaskClient) -> None:
+    """ASVS 4.2.2: the cookie-less API is exempt; the HTML form is not."""
+    assert client.post("/api/v1/reports", json=report_payload()).status_code == 201
+    assert client.post("/fr/report", data=form_data(), content_type="multipart/form-data").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("how", "lang"),
+    [
+        ({"json_language": "fr"}, "fr"),
+        ({"json_language": "ar"}, "ar"),
+        ({"header": "fr-MA,fr;q=0.9"}, "fr"),
+        ({}, "ar"),
+    ],
+)
+def test_errors_are_per_field_in_the_askers_language(
+    client: FlaskClient, app: Flask, how: dict[str, str], lang: str
+) -> None:
+    payload = report_payload(
+        incident_date="2099-01-01",
+        description="court",
+        suspects=[{"kind": "phone", "value": "12"}],
+        consent=False,
+    )
+    if "json_language" in how:
+        payload["language"] = how["json_language"]
+    headers = {"Accept-Language": how["header"]} if "header" in how else {}
+    response = client.post("/api/v1/reports", json=payload, headers=headers)
+    assert response.status_code == 422
+    errors = response.json["errors"]
+    assert set(errors) == {"incident_date", "description", "suspects.0.value", "consent"}
+    assert errors["incident_date"] == [in_language(app, lang, _l("The date cannot be in the future."))]
+    assert errors["suspects.0.value"] == [in_language(app, lang, _l("This is not a valid phone number."))]
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"category": ["sextortion"]},
+        {"suspects": "0612345678"},
+        {"suspects": [{"kind": None, "value": None}, 5]},
+        {"loss_amount": {"x": 1}},
+        {"consent": "yes please"},
+        {"incident_date": 20260101},
+    ],
+)
+def test_wrong_json_types_are_422_not_500(client: FlaskClient, payload: dict[str, Any]) -> None:
+    response = client.post("/api/v1/reports", json=report_payload(**payload))
+    assert response.status_code in {201, 422}, response.json
+
+
+def test_body_that_is_not_an_object_is_400(client: FlaskClient) -> None:
+    assert client.post("/api/v1/reports", json=["not", "an", "object"]).status_code == 400
+    assert client.post("/api/v1/reports", data="{broken", content_type="application/json").status_code == 400
+
+
+def test_other_media_types_are_415(client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/reports", data="category=x", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415 and "errors" in response.json
+
+
+def test_evidence_over_the_limits_is_413(client: FlaskClient) -> None:
+    data = form_data()
+    data["evidence"] = [(io.BytesIO(b"a" * (10 * 1024 * 1024 + 1)), "long.txt")]
+    response = client.post("/api/v1/reports", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413 and "evidence" in response.json["errors"]
+    data["evidence"] = [(io.BytesIO(b"a" * (9 * 1024 * 1024)), f"{i}.txt") for i in range(3)]
+    assert client.post("/api/v1/reports", data=data, content_type="multipart/form-data").status_code == 413
+
+
+def test_status_with_receipt_and_same_404_for_wrong_receipt_or_unknown_reference(
+    client: FlaskClient, backend: str
+) -> None:
+    created = client.post("/api/v1/reports", json=report_payload()).json
+    url = f"/api/v1/reports/{created['reference']}/status"
+    ok = client.get(url, headers={"X-Receipt": created["receipt"].lower().replace("-", " ")})
+    assert ok.status_code == 200
+    assert ok.json["reference"] == created["reference"] and ok.json["status"] == "received"
+    assert [h["status"] for h in ok.json["history"]] == ["received"] and ok.json["messages"] == []
+
+    wrong = client.get(url, headers={"X-Receipt": "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"})
+    missing_header = client.get(url)
+    unknown = client.get("/api/v1/reports/BLG-2222-2222/status", headers={"X-Receipt": created["receipt"]})
+    assert wrong.status_code == missing_header.status_code == unknown.status_code == 404
+    assert wrong.json == unknown.json == missing_header.json
+
+
+def test_tracking_shows_history_with_officer_notes(client: FlaskClient) -> None:
+    created = client.post("/api/v1/reports", json=report_payload()).json
+    report = db.session.scalar(select(Report).where(Report.reference == created["reference"]))
+    db.session.add(
+        StatusChange(
+            report_id=report.id,
+            from_status="received",
+            to_status="triaged",
+            changed_by="triage",
+            public_note="Dossier transmis.",
+        )
+    )
+    db.session.commit()
+    body = client.get(
+        f"/api/v1/reports/{created['reference']}/status", headers={"X-Receipt": created["receipt"]}
+    ).json
+    assert [(h["status"], h["note"]) for h in body["history"]] == [
+        ("received", None),
+        ("triaged", "Dossier transmis."),
+    ]
+
+
+def test_openapi_documents_every_api_route(app: Flask, client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    documented = {"/api/v1" + path.replace("{reference}", "<reference>") for path in document["paths"]}
+    routed = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
+    assert routed - {"/api/v1/openapi.json"} == documented
+    fields = document["paths"]["/reports"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "properties"
+    ]
+    assert set(fields["category"]["enum"]) == {c.code for c in CATEGORIES}

@@ -1,0 +1,134 @@
+"""Filing is atomic: report, identifiers, evidence rows and the triage job commit together or not at all."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from intake.extensions import db
+from intake.outbox.models import OutboxJob
+from intake.outbox.services import relay_pending
+from intake.reports.evidence import LocalEvidenceStore, detect_media_type
+from intake.reports.forms import ReportForm, json_to_formdata
+from intake.reports.models import Report, StatusChange
+from intake.reports.services import file_report, lookup_by_receipt
+from intake.triage.services import triage_report
+from tests.conftest import build_app
+from tests.factories import EML_BYTES, EXE_BYTES, PDF_BYTES, form_data, png_bytes, report_payload
+
+
+def valid_form(**overrides: object) -> ReportForm:
+    form = ReportForm(formdata=json_to_formdata(report_payload(**overrides)), meta={"csrf": False})
+    assert form.validate(), form.errors
+    return form
+
+
+def test_failed_commit_leaves_no_row_and_no_file(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = LocalEvidenceStore(tmp_path / "evidence")
+    saved: list[str] = []
+    original_save = store.save
+
+    def save_and_remember(stream):  # type: ignore[no-untyped-def]
+        stored = original_save(stream)
+        saved.append(stored.stored_name)
+        return stored
+
+    monkeypatch.setattr(store, "save", save_and_remember)
+    data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
+    with app.test_request_context(
+        "/api/v1/reports", method="POST", data=data, content_type="multipart/form-data"
+    ):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+
+        def broken_commit() -> None:
+            raise RuntimeError("database went away")
+
+        monkeypatch.setattr(db.session, "commit", broken_commit)
+        with pytest.raises(RuntimeError):
+            file_report(form, language="fr", channel="api", store=store)
+    monkeypatch.undo()
+    assert saved and not any(p.is_file() for p in (tmp_path / "evidence").rglob("*"))
+    assert db.session.scalar(select(func.count(Report.id))) == 0
+    assert db.session.scalar(select(func.count(OutboxJob.id))) == 0
+
+
+def test_report_and_its_job_commit_together_and_the_relay_publishes_once(app: Flask, tmp_path: Path) -> None:
+    with app.test_request_context():
+        filed = file_report(valid_form(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path))
+    job = db.session.scalar(select(OutboxJob))
+    assert job.task == "triage.triage_report" and job.args == [filed.report_id]
+    assert job.published_at is not None  # handed to the (filesystem) broker right after the commit
+    assert relay_pending() == 0
+
+
+def test_job_stays_pending_when_the_broker_is_down(tmp_path: Path) -> None:
+    app = build_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        filed = file_report(
+            valid_form(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "e")
+        )
+        job = db.session.scalar(select(OutboxJob))
+        assert job.published_at is None and job.attempts == 1  # accepted all the same
+        assert db.session.get(Report, filed.report_id) is not None
+        db.engine.dispose()
+
+
+def test_triage_runs_once_in_effect(app: Flask, tmp_path: Path, backend: str) -> None:
+    with app.test_request_context():
+        filed = file_report(
+            valid_form(category="sextortion"),
+            language="ar",
+            channel="web",
+            store=LocalEvidenceStore(tmp_path),
+        )
+    assert triage_report(filed.report_id) is True
+    assert triage_report(filed.report_id) is False  # a redelivered job changes nothing
+    report = db.session.get(Report, filed.report_id)
+    db.session.refresh(report)
+    assert report.status == "triaged" and report.priority == "urgent" and report.version == 2
+    steps = db.session.scalars(
+        select(StatusChange.to_status).where(StatusChange.report_id == report.id)
+    ).all()
+    assert steps == ["received", "triaged"]
+    assert triage_report(999_999) is False
+
+
+def test_lookup_needs_the_right_receipt(app: Flask, tmp_path: Path) -> None:
+    with app.test_request_context():
+        filed = file_report(valid_form(), language="fr", channel="web", store=LocalEvidenceStore(tmp_path))
+    assert lookup_by_receipt(filed.reference, filed.receipt).status == "received"
+    wrong = filed.receipt[:-1] + ("3" if filed.receipt.endswith("2") else "2")
+    assert lookup_by_receipt(filed.reference, wrong) is None
+    assert lookup_by_receipt("BLG-2222-2222", filed.receipt) is None
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (png_bytes(), "image/png"),
+        (
+            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 100,
+            "image/jpeg",
+        ),
+        (PDF_BYTES, "application/pdf"),
+        (EML_BYTES, "message/rfc822"),
+        ("رسالة من المحتال: ادفع 500 درهم\n".encode(), "text/plain"),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64, "video/mp4"),
+        (EXE_BYTES, None),
+        (b"PK\x03\x04" + b"\x00" * 100, None),
+        (b"\x00\x01\x02\x03" * 50, None),
+    ],
+)
+def test_media_type_comes_from_the_content(content: bytes, expected: str | None) -> None:
+    stream = io.BytesIO(content)
+    assert detect_media_type(stream) == expected
+    assert stream.tell() == 0
