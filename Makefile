@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run test install dev translations extract-messages migrate lint fmt bench browser clean
+.PHONY: run test check install dev translations extract-messages migrate lint fmt bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,13 +48,16 @@ browser:
 	  else echo "chromium is not installed: browser tests will be skipped (they fail under CI=true)"; fi; }
 
 test: dev browser
-	$(BIN)/ruff check intake workers tests
+	$(MAKE) --no-print-directory check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: dev
+# Static checks, also run by `make test`.
+check:
 	$(BIN)/ruff check intake workers tests
 	$(BIN)/ruff format --check intake workers tests
 	$(BIN)/mypy
+
+lint: dev check
 
 fmt: dev
 	$(BIN)/ruff format intake workers tests

@@ -1,5 +1,7 @@
 """Unbound extension instances; `create_app` binds them (cookiecutter-flask pattern)."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -22,6 +24,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`: Flask-SQLAlchemy's db.Model at run time, the typed Base for mypy.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.extensions import db
+from intake.extensions import Model
 from intake.types import BigId, UTCDateTime, utcnow
 
 
-class OutboxJob(db.Model):
+class OutboxJob(Model):
     """A task to publish. It is written in the same transaction as the rows it concerns."""
 
     __tablename__ = "outbox"

@@ -14,7 +14,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 import filetype
 
@@ -40,7 +40,7 @@ def _looks_like_mail(text: str) -> bool:
     return len({key.lower() for key in headers} & _MAIL_HEADERS) >= 3
 
 
-def detect_media_type(stream: BinaryIO) -> str | None:
+def detect_media_type(stream: IO[bytes]) -> str | None:
     """The media type of the content, if it is one we accept; the stream is rewound."""
     start = stream.tell()
     head = stream.read(8192)
@@ -56,7 +56,7 @@ def detect_media_type(stream: BinaryIO) -> str | None:
     return "message/rfc822" if _looks_like_mail(text) else "text/plain"
 
 
-def stream_size(stream: BinaryIO) -> int:
+def stream_size(stream: IO[bytes]) -> int:
     start = stream.tell()
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
@@ -72,8 +72,8 @@ class StoredFile:
 
 
 class EvidenceStore(Protocol):
-    def save(self, stream: BinaryIO) -> StoredFile: ...
-    def open(self, stored_name: str) -> BinaryIO: ...
+    def save(self, stream: IO[bytes]) -> StoredFile: ...
+    def open(self, stored_name: str) -> IO[bytes]: ...
     def delete(self, stored_name: str) -> None: ...
 
 
@@ -88,7 +88,7 @@ class LocalEvidenceStore:
             raise ValueError("invalid stored name")
         return self.root / stored_name[:2] / stored_name
 
-    def save(self, stream: BinaryIO) -> StoredFile:
+    def save(self, stream: IO[bytes]) -> StoredFile:
         stored_name = uuid.uuid4().hex
         path = self._path(stored_name)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +110,7 @@ class LocalEvidenceStore:
             raise
         return StoredFile(stored_name=stored_name, size=size, sha256=digest.hexdigest())
 
-    def open(self, stored_name: str) -> BinaryIO:
+    def open(self, stored_name: str) -> IO[bytes]:
         return self._path(stored_name).open("rb")
 
     def delete(self, stored_name: str) -> None:

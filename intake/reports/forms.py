@@ -196,7 +196,9 @@ class ReportForm(FlaskForm):
     evidence = MultipleFileField(_l("Evidence files"))
     consent = BooleanField(
         _l("I confirm that these facts are true, and I have read the privacy notice."),
-        validators=[DataRequired(_l("Tick this box to confirm the facts and that you have read the privacy notice."))],
+        validators=[
+            DataRequired(_l("Tick this box to confirm the facts and that you have read the privacy notice."))
+        ],
     )
 
     # Set by validation, read by the service: the matchable forms of the reporter's contact.
@@ -271,7 +273,8 @@ class ReportForm(FlaskForm):
         for upload in files:
             if stream_size(upload.stream) == 0:
                 raise ValidationError(_l("One of the files is empty."))
-            if detect_media_type(upload.stream) not in ALLOWED_MEDIA_TYPES:
+            media_type = detect_media_type(upload.stream)
+            if media_type is None or media_type not in ALLOWED_MEDIA_TYPES:
                 raise ValidationError(
                     _l(
                         "This type of file is not accepted: send images (PNG, JPEG), PDF, text, e-mails (EML) or MP4 videos."

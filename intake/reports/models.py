@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.extensions import db
+from intake.extensions import Model
 from intake.types import BigId, UTCDateTime, utcnow
 
 
@@ -48,7 +48,7 @@ def _one_of(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -99,7 +99,7 @@ class Report(db.Model):
     )
 
 
-class SuspectIdentifier(db.Model):
+class SuspectIdentifier(Model):
     """An identifier the citizen gave for the offender, kept as typed and in a matchable form."""
 
     __tablename__ = "suspect_identifiers"
@@ -118,7 +118,7 @@ class SuspectIdentifier(db.Model):
     )
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     __tablename__ = "evidence_files"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -133,7 +133,7 @@ class EvidenceFile(db.Model):
     report: Mapped[Report] = relationship(back_populates="evidence")
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """One step of a report's history; the public note is shown to the citizen."""
 
     __tablename__ = "status_history"
@@ -151,7 +151,7 @@ class StatusChange(db.Model):
     __table_args__ = (Index("ix_status_history_report", "report_id", "changed_at"),)
 
 
-class ReportMessage(db.Model):
+class ReportMessage(Model):
     """A public message on a report: an officer's question or news, or the citizen's answer."""
 
     __tablename__ = "report_messages"

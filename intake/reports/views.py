@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from intake.extensions import csrf
@@ -79,7 +80,7 @@ def privacy() -> str:
 
 
 @bp.route("/report", methods=["GET", "POST"])
-def report_form() -> Response | tuple[str, int]:
+def report_form() -> ResponseReturnValue:
     form = ReportForm()
     if request.method == "POST" and "add_suspect" in request.form:
         # Without JavaScript, "add another identifier" posts the form back with one more row.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from intake.extensions import db
 from intake.reports.models import Priority, Report, ReportStatus, StatusChange
@@ -28,7 +28,7 @@ def triage_report(report_id: int) -> bool:
         log.warning("triage: report %s does not exist", report_id)
         return False
     now = utcnow()
-    moved = db.session.execute(
+    result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
         update(Report)
         .where(Report.id == report_id, Report.status == ReportStatus.RECEIVED.value)
         .values(
@@ -38,8 +38,8 @@ def triage_report(report_id: int) -> bool:
             version=Report.version + 1,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
+    )
+    if result.rowcount != 1:
         db.session.rollback()
         return False
     db.session.add(
