@@ -1,0 +1,1 @@
+"""Benchmarks: costs as ratios against a baseline measured in the same process (`make bench`)."""
