@@ -3,7 +3,7 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/var/lib/blagh
 
-RUN useradd --system --create-home --home-dir /app blagh && mkdir -p /var/lib/blagh && chown blagh /var/lib/blagh
+RUN useradd --system --create-home --home-dir /app blagh && mkdir -p /var/lib/blagh/evidence && chown -R blagh /var/lib/blagh
 WORKDIR /app
 
 COPY pyproject.toml README.md ./

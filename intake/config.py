@@ -95,7 +95,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     config: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement is logged without the values (names, e-mails, descriptions).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SECRET_KEY": secret_key(env, db_url),
         "VAR_DIR": str(folder),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(folder / "evidence"),
