@@ -47,7 +47,7 @@ MAX_SUSPECTS = 20
 LOSS_MAX = Decimal("999999999999.99")
 CURRENCIES = frozenset(list_currencies())
 # The select offers the currencies victims name most; the API accepts any ISO 4217 code.
-COMMON_CURRENCIES = ("MAD", "EUR", "USD", "GBP", "CAD", "SAR", "AED", "QAR", "TRY", "USDT")
+COMMON_CURRENCIES = ("MAD", "EUR", "USD", "GBP", "CAD", "SAR", "AED", "QAR", "TRY")
 MOROCCO = ZoneInfo("Africa/Casablanca")
 
 SUSPECT_KIND_LABELS = {
@@ -221,7 +221,7 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("The description is too long (10,000 characters at most)."))
 
     def validate_loss_currency(self, field: Field) -> None:
-        if field.data not in CURRENCIES and field.data != "USDT":
+        if field.data not in CURRENCIES:
             raise ValidationError(_l("Choose a currency code such as MAD, EUR or USD."))
 
     def validate_reporter_email(self, field: Field) -> None:

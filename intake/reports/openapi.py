@@ -38,7 +38,7 @@ def _report_fields(multipart: bool) -> dict[str, Any]:
         "description": {"type": "string", "minLength": DESCRIPTION_MIN, "maxLength": DESCRIPTION_MAX},
         "region": {"enum": [r.code for r in REGIONS]},
         "loss_amount": {"type": ["number", "string"], "description": "At least 0, two decimals at most."},
-        "loss_currency": {"type": "string", "pattern": "^[A-Z]{3,4}$", "default": "MAD"},
+        "loss_currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "MAD"},
         "anonymous": {"type": "boolean", "default": False},
         "reporter_name": {"type": "string", "maxLength": 200},
         "reporter_email": {"type": "string", "format": "email"},
