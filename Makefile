@@ -28,8 +28,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d intake/translations -D messages --statistics 2>&1 | tail -n 3
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intake/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intake/translations/messages.pot --no-location --sort-output --width=120 .
+	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations -D messages --no-fuzzy-matching --ignore-obsolete --width=120
 
 migrate: install
 	$(BIN)/flask --app intake db upgrade
@@ -53,15 +53,15 @@ test: dev browser
 
 # Static checks, also run by `make test`.
 check:
-	$(BIN)/ruff check intake workers tests
-	$(BIN)/ruff format --check intake workers tests
+	$(BIN)/ruff check intake workers tests benchmarks
+	$(BIN)/ruff format --check intake workers tests benchmarks
 	$(BIN)/mypy
 
 lint: dev check
 
 fmt: dev
-	$(BIN)/ruff format intake workers tests
-	$(BIN)/ruff check --fix intake workers tests
+	$(BIN)/ruff format intake workers tests benchmarks
+	$(BIN)/ruff check --fix intake workers tests benchmarks
 
 bench: dev
 	$(BIN)/python -m benchmarks

@@ -32,24 +32,14 @@ from intake.reports.forms import ReportForm, json_to_formdata
 from intake.reports.models import Report
 from intake.reports.receipts import hash_receipt, new_reference
 from intake.reports.services import file_report, lookup_by_receipt
+from tests.databases import create_throwaway_database, drop_throwaway_database
+from tests.factories import report_payload
 
 SMALL = 1_000
 LARGE = int(os.environ.get("BENCH_ROWS", "200000"))
 SAMPLES = 100
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-PAYLOAD = {
-    "category": "phishing_impersonation",
-    "incident_date": "2026-11-20",
-    "description": "Un faux SMS de la banque m'a demandé mon code, puis 3 000 DH ont disparu du compte.",
-    "suspects": [
-        {"kind": "phone", "value": "0612345678"},
-        {"kind": "url", "value": "banque-faux.example/login"},
-    ],
-    "anonymous": True,
-    "consent": True,
-}
+# The same valid report the tests start from, filed anonymously.
+PAYLOAD = report_payload(anonymous=True, reporter_name=None, reporter_email=None, reporter_phone=None)
 
 
 def grow(target: int) -> None:
@@ -97,8 +87,9 @@ def median_seconds(action: Callable[[], object], samples: int = SAMPLES) -> floa
 
 def measure(app: Flask, store: LocalEvidenceStore) -> dict[str, float]:
     with app.test_request_context():
-        form = ReportForm(formdata=json_to_formdata(PAYLOAD), meta={"csrf": False})
-        if not form.validate():
+        formdata, type_errors = json_to_formdata(PAYLOAD)
+        form = ReportForm(formdata=formdata, meta={"csrf": False})
+        if type_errors or not form.validate():
             raise SystemExit(f"benchmark payload is invalid: {form.errors}")
         filed = file_report(form, language="fr", channel="api", store=store)
         return {
@@ -112,20 +103,16 @@ def measure(app: Flask, store: LocalEvidenceStore) -> dict[str, float]:
 
 @contextmanager
 def postgres_database() -> Iterator[str | None]:
-    admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"blagh_bench_{uuid.uuid4().hex[:10]}"
     try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = create_throwaway_database("blagh_bench")
     except sa.exc.OperationalError as error:
         print(f"SKIPPED PostgreSQL: not reachable ({error.__class__.__name__})", file=sys.stderr)
         yield None
         return
     try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_throwaway_database(url)
 
 
 def run_backend(label: str, database_url: str | None, folder: Path) -> None:

@@ -20,6 +20,9 @@ ENVIRONMENT_KEYS = (
     "EVIDENCE_DIR",
     "CELERY_QUEUE",
     "OUTBOX_RELAY_INTERVAL",
+    "FILING_RATE_LIMIT",
+    "TRACKING_RATE_LIMIT",
+    "PROXY_COUNT",
 )
 
 
@@ -33,6 +36,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(env))
     app.config.update(config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -48,7 +56,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from intake.extensions import babel, csrf, db, migrate
+    from intake.extensions import babel, csrf, db, limiter, migrate
     from intake.i18n import register_i18n, select_locale
     from workers.app import celery_init_app
 
@@ -57,6 +65,7 @@ def register_extensions(app: Flask) -> None:
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_i18n(app)
     celery_init_app(app)

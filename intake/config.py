@@ -113,6 +113,19 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "ar",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "CELERY": broker_settings(env),
+        # Rate limits per client address, counting only accepted reports and failed lookups: a
+        # citizen files a few reports and may mistype a code, a script flooding the queue or
+        # guessing codes is stopped. Mobile carriers put many citizens behind one address, hence
+        # generous numbers. Behind a proxy, set
+        # PROXY_COUNT so that the client's address (not the proxy's) is counted.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "blagh-limits",
+        # A limiter whose storage is down must never turn away a report: it lets the request through.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT") or "10 per minute; 100 per day",
+        "TRACKING_RATE_LIMIT": env.get("TRACKING_RATE_LIMIT") or "10 per minute; 100 per day",
+        "PROXY_COUNT": int(env.get("PROXY_COUNT") or 0),
         # Seconds between two beat runs of the outbox relay, which publishes any job the web process
         # could not hand to the broker right after its commit.
         "OUTBOX_RELAY_INTERVAL": float(env.get("OUTBOX_RELAY_INTERVAL") or 15),

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from intake.i18n import best_language_from_header
+from intake.reports.forms import evidence_limits
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,11 @@ def _message(code: int) -> str:
         400: _("The request could not be understood."),
         404: _("This page does not exist."),
         405: _("This method is not allowed here."),
-        413: _("What you sent is too large: 5 files at most, 10 MB each and 25 MB in total."),
+        413: _(
+            "What you sent is too large: %(files)s files at most, %(file_mb)s MB each and %(total_mb)s MB in total.",
+            **evidence_limits(),
+        ),
+        429: _("Too many attempts. Wait a minute, then try again."),
         415: _("Send the report as application/json or multipart/form-data."),
         422: _("Some information is missing or not valid."),
     }
@@ -33,7 +38,7 @@ def _respond(code: int) -> tuple[Response | str, int]:
         g.lang = best_language_from_header()
     message = _message(code)
     if request.path.startswith("/api/"):
-        return jsonify(error=code, message=message), code
+        return jsonify(errors={"body": [message]}), code
     return render_template("error.html", code=code, message=message), code
 
 

@@ -3,6 +3,8 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -33,3 +35,6 @@ else:
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+# Anti-automation (ASVS 2.2.1, 11.1.4): limits per client address on the citizen's POSTs and on
+# tracking. State lives in Redis when REDIS_URL is set, in memory otherwise.
+limiter = Limiter(get_remote_address)

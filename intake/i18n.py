@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from flask import Flask, g, request
+from flask_babel import get_locale, refresh
 
 LANGUAGES: tuple[str, ...] = ("ar", "fr", "en")
 DEFAULT_LANGUAGE = "ar"
 RTL_LANGUAGES = frozenset({"ar"})
+# The languages a citizen is sent to from `/`; English is a third catalogue for visitors and the API.
+CITIZEN_LANGUAGES: tuple[str, ...] = ("ar", "fr")
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+# Numbers and dates are written the Moroccan way: Latin digits and Moroccan month names in Arabic,
+# and in Morocco's time (UTC+1, UTC+0 during Ramadan), whatever the server's zone.
+FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en_GB"}
+LOCAL_TIMEZONE = "Africa/Casablanca"
 
 
 def text_direction(lang: str) -> str:
     return "rtl" if lang in RTL_LANGUAGES else "ltr"
 
 
-def best_language_from_header() -> str:
-    """The browser's preference among the citizen languages (Arabic or French), Arabic by default."""
-    return (
-        request.accept_languages.best_match(("ar", "fr", "en"), default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
-    )
+def best_language_from_header(choices: tuple[str, ...] = LANGUAGES) -> str:
+    """The browser's preference among `choices`, Arabic by default."""
+    return request.accept_languages.best_match(choices, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
 
 
 def select_locale() -> str:
@@ -29,7 +40,40 @@ def select_locale() -> str:
     return best_language_from_header()
 
 
+def number_locale() -> str:
+    """The formatting locale of the language being rendered (`force_locale` included)."""
+    current = get_locale()
+    lang = current.language if current is not None else select_locale()
+    return FORMAT_LOCALES.get(lang, FORMAT_LOCALES[DEFAULT_LANGUAGE])
+
+
+def format_number(value: int) -> str:
+    """`10 000` in French, `10.000` in Moroccan Arabic, `10,000` in English."""
+    return format_decimal(value, locale=number_locale())
+
+
+def format_local_datetime(value: datetime) -> str:
+    """`14 mars 2026, 09:05` / `14 مارس 2026، 09:05` in Morocco's time, for the current language."""
+    locale = Locale.parse(number_locale())
+    pattern = str(locale.datetime_formats["medium"])
+    local = value.astimezone(ZoneInfo(LOCAL_TIMEZONE))
+    day = format_date(local.date(), "long", locale=locale)
+    time = format_time(local.time(), "HH:mm", locale=locale)
+    return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")
+
+
 def register_i18n(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def forget_the_previous_language(endpoint: str | None, values: dict[str, object] | None) -> None:
+        """The language belongs to one request. An app context can outlive a request (a test, a
+        script), and Flask-Babel caches the locale in `g`: start each request clean. App-level
+        preprocessors run before the blueprints' ones, which then set the URL's language."""
+        g.pop("lang", None)
+        refresh()
+
+    app.add_template_filter(format_local_datetime, "local_datetime")
+    app.add_template_filter(format_number, "number")
+
     @app.context_processor
     def language_context() -> dict[str, object]:
         lang = select_locale()
@@ -38,4 +82,6 @@ def register_i18n(app: Flask) -> None:
             "text_dir": text_direction(lang),
             "languages": LANGUAGES,
             "language_names": LANGUAGE_NAMES,
+            # For the browser's Intl API, which writes `ar-MA` numbers with Latin digits as Moroccans do.
+            "number_locale": FORMAT_LOCALES[lang].replace("_", "-"),
         }

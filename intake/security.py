@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from werkzeug.wrappers import Response
 
 # Every asset is served by the app itself: no CDN, no inline script (ASVS 14.4.3).
@@ -17,4 +18,6 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:  # over HTTPS (directly, or behind a proxy counted in PROXY_COUNT): ASVS 9.1.1
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

@@ -21,6 +21,11 @@ class Category:
     urgent: bool = False
     evidence_allowed: bool = True
 
+    @property
+    def links_only(self) -> bool:
+        """A category that refuses files takes links as its only identifiers (child sexual exploitation)."""
+        return not self.evidence_allowed
+
 
 CATEGORIES: tuple[Category, ...] = (
     Category(

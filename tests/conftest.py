@@ -25,6 +25,8 @@ def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> 
         "VAR_DIR": str(var_dir),
         "SECRET_KEY": TEST_SECRET,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
+        # Tests post many reports from one address; tests/test_rate_limits.py turns the limiter on.
+        "RATELIMIT_ENABLED": False,
         **config,
     }
     if database_url:

@@ -23,7 +23,9 @@ from tests.factories import EML_BYTES, EXE_BYTES, PDF_BYTES, form_data, png_byte
 
 
 def valid_form(**overrides: object) -> ReportForm:
-    form = ReportForm(formdata=json_to_formdata(report_payload(**overrides)), meta={"csrf": False})
+    formdata, type_errors = json_to_formdata(report_payload(**overrides))
+    assert not type_errors
+    form = ReportForm(formdata=formdata, meta={"csrf": False})
     assert form.validate(), form.errors
     return form
 
@@ -58,6 +60,56 @@ def test_failed_commit_leaves_no_row_and_no_file(
     assert saved and not any(p.is_file() for p in (tmp_path / "evidence").rglob("*"))
     assert db.session.scalar(select(func.count(Report.id))) == 0
     assert db.session.scalar(select(func.count(OutboxJob.id))) == 0
+
+
+def evidence_form(app: Flask):  # type: ignore[no-untyped-def]
+    data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
+    return app.test_request_context(
+        "/api/v1/reports", method="POST", data=data, content_type="multipart/form-data"
+    )
+
+
+def test_commit_that_raises_after_the_data_is_stored_still_counts_as_filed(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, backend: str
+) -> None:
+    """The connection can drop after COMMIT reached the server: the report is stored, keep its files."""
+    store = LocalEvidenceStore(tmp_path / "evidence")
+    real_commit = db.session.commit
+
+    def commit_then_lose_the_connection() -> None:
+        real_commit()
+        raise OSError("connection reset after COMMIT")
+
+    with evidence_form(app):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        monkeypatch.setattr(db.session, "commit", commit_then_lose_the_connection)
+        filed = file_report(form, language="fr", channel="api", store=store)
+    monkeypatch.undo()
+    report = db.session.scalar(select(Report).where(Report.reference == filed.reference))
+    assert report is not None and len(report.evidence) == 1
+    with store.open(report.evidence[0].stored_name) as kept:
+        assert kept.read() == png_bytes()
+
+
+def test_commit_with_an_unknown_outcome_keeps_the_files(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """When the database cannot say whether the report was stored, evidence is kept, never deleted."""
+    store = LocalEvidenceStore(tmp_path / "evidence")
+
+    def broken_commit() -> None:
+        raise OSError("connection reset during COMMIT")
+
+    with evidence_form(app):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        monkeypatch.setattr(db.session, "commit", broken_commit)
+        monkeypatch.setattr("intake.reports.services._was_committed", lambda reference: None)
+        with pytest.raises(OSError):
+            file_report(form, language="fr", channel="api", store=store)
+    monkeypatch.undo()
+    assert len([p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]) == 1
 
 
 def test_report_and_its_job_commit_together_and_the_relay_publishes_once(app: Flask, tmp_path: Path) -> None:
@@ -132,3 +184,31 @@ def test_media_type_comes_from_the_content(content: bytes, expected: str | None)
     stream = io.BytesIO(content)
     assert detect_media_type(stream) == expected
     assert stream.tell() == 0
+
+
+def test_triage_task_retries_when_the_database_blinks(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A transient OperationalError is retried (with backoff on a real worker), not dropped."""
+    from sqlalchemy.exc import OperationalError
+
+    import workers.triage
+
+    with app.test_request_context():
+        filed = file_report(valid_form(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path))
+    calls: list[int] = []
+    real = workers.triage.services.triage_report
+
+    def flaky(report_id: int) -> bool:
+        calls.append(report_id)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE reports", {}, Exception("server closed the connection"))
+        return real(report_id)
+
+    monkeypatch.setattr(workers.triage.services, "triage_report", flaky)
+    result = workers.triage.triage_report.apply(args=[filed.report_id])
+    assert result.successful(), result.traceback
+    assert calls == [filed.report_id, filed.report_id]
+    report = db.session.get(Report, filed.report_id)
+    db.session.refresh(report)
+    assert report.status == "triaged"

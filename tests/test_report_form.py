@@ -18,6 +18,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from intake.extensions import db
+from intake.i18n import format_number
 from intake.outbox.models import OutboxJob
 from intake.reports.models import EvidenceFile, Report, SuspectIdentifier
 from intake.reports.receipts import REFERENCE_PATTERN, hash_receipt
@@ -37,11 +38,13 @@ RECEIPT_PATTERN = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}")
 
 
 def translated(app: Flask, lang: str, message: Any) -> str:
+    """`message` in `lang`, HTML-escaped; a callable is called inside the locale (for formatted numbers)."""
     with app.test_request_context(), force_locale(lang):
-        text = str(message)
+        text = str(message() if callable(message) else message)
     if lang != "en":
         with app.test_request_context(), force_locale("en"):
-            assert text != str(message), f"not translated into {lang}: {text}"
+            english = str(message() if callable(message) else message)
+            assert text != english, f"not translated into {lang}: {text}"
     return str(escape(text))
 
 
@@ -109,10 +112,13 @@ FIELD_CASES = [
         {"incident_date": (date.today() + timedelta(days=2)).isoformat()},
         _l("The date cannot be in the future."),
     ),
-    ({"incident_date": "1989-12-31"}, _l("The date cannot be before 1990.")),
+    ({"incident_date": "1989-12-31"}, _l("The date cannot be before %(year)s.", year="1990")),
     ({"description": None}, _l("Describe what happened.")),
-    ({"description": "On m'a volé."}, _l("Describe what happened in at least 30 characters.")),
-    ({"description": "x" * 10_001}, _l("The description is too long (10,000 characters at most).")),
+    ({"description": "On m'a volé."}, _l("Describe what happened in at least %(min)s characters.", min=30)),
+    (
+        {"description": "x" * 10_001},
+        lambda: _l("The description is too long (%(max)s characters at most).", max=format_number(10_000)),
+    ),
     ({"region": "paris"}, _l("Choose one of the regions in the list.")),
     ({"loss_amount": "beaucoup"}, _l("Enter the amount in figures, for example 1500 or 1500.50.")),
     ({"loss_amount": "-10"}, _l("Enter the amount in figures, for example 1500 or 1500.50.")),
@@ -139,7 +145,7 @@ FIELD_CASES = [
     ),
     ({"suspects-0-kind": "weapon"}, _l("Choose what kind of identifier this is.")),
     ({"reporter_name": None}, _l("Give your name, or choose to report anonymously.")),
-    ({"reporter_name": "n" * 201}, _l("Your name is too long (200 characters at most).")),
+    ({"reporter_name": "n" * 201}, _l("Your name is too long (%(max)s characters at most).", max=200)),
     ({"reporter_email": "salma@", "reporter_phone": None}, _l("This is not a valid e-mail address.")),
     ({"reporter_phone": "123"}, _l("This is not a valid phone number.")),
     (
@@ -216,6 +222,49 @@ def test_add_row_without_javascript_keeps_everything(client: FlaskClient) -> Non
     assert "field-errors" not in text
 
 
+def many_suspects(count: int) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for index in range(count):
+        rows[f"suspects-{index}-kind"] = "username"
+        rows[f"suspects-{index}-value"] = f"@arnaqueur{index}"
+    return rows
+
+
+def test_twenty_one_identifiers_are_refused_and_all_kept(client: FlaskClient, app: Flask) -> None:
+    data = {k: v for k, v in form_data().items() if not k.startswith("suspects-")}
+    response = post_form(client, "fr", {**data, **many_suspects(21)})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and report_count() == 0
+    assert translated(app, "fr", _l("Give %(max)s identifiers at most.", max=20)) in text
+    # nothing the citizen typed is dropped, not even the rows over the limit
+    assert 'value="@arnaqueur20"' in text
+
+
+def test_twenty_identifiers_are_accepted(client: FlaskClient) -> None:
+    data = {k: v for k, v in form_data().items() if not k.startswith("suspects-")}
+    assert post_form(client, "fr", {**data, **many_suspects(20)}).status_code == 303
+    assert db.session.scalar(select(func.count(SuspectIdentifier.id))) == 20
+
+
+def test_add_row_stops_at_the_limit(client: FlaskClient) -> None:
+    data = {k: v for k, v in form_data().items() if not k.startswith("suspects-")}
+    response = post_form(client, "fr", {**data, **many_suspects(20), "add_suspect": "1"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and report_count() == 0
+    assert 'name="suspects-19-value"' in text and 'name="suspects-20-value"' not in text
+    assert re.search(r'id="add-suspect"\s+disabled', text)
+
+
+@pytest.mark.parametrize("lang", CITIZEN_LANGUAGES)
+def test_child_exploitation_refuses_identifiers_other_than_links(
+    client: FlaskClient, app: Flask, lang: str
+) -> None:
+    response = post_form(client, lang, form_data(category="child_sexual_exploitation"))
+    assert response.status_code == 422 and report_count() == 0
+    expected = _l("For this category, give links only: no other kind of identifier.")
+    assert translated(app, lang, expected) in response.get_data(as_text=True)
+
+
 def test_evidence_is_stored_with_hash_and_detected_type(client: FlaskClient, app: Flask) -> None:
     files = [upload(png_bytes(), "capture.png"), upload(PDF_BYTES, "recu.pdf")]
     response = post_form(client, "fr", form_data(evidence=files))
@@ -241,15 +290,15 @@ EVIDENCE_CASES = {
     "empty": (lambda: {"evidence": [upload(b"", "vide.txt")]}, _l("One of the files is empty.")),
     "six-files": (
         lambda: {"evidence": [upload(png_bytes(), f"{i}.png") for i in range(6)]},
-        _l("Attach 5 files at most."),
+        _l("Too many files: %(files)s at most.", files=5),
     ),
     "over-10MiB": (
         lambda: {"evidence": [upload(b"a" * (10 * MiB + 1), "long.txt")]},
-        _l("Each file must be 10 MB at most."),
+        _l("Each file must be %(file_mb)s MB at most.", file_mb=10),
     ),
     "over-25MiB-total": (
         lambda: {"evidence": [upload(b"a" * (8 * MiB + MiB // 2), f"{i}.txt") for i in range(3)]},
-        _l("All files together must be 25 MB at most."),
+        _l("All files together must be %(total_mb)s MB at most.", total_mb=25),
     ),
     "csam-refuses-uploads": (
         lambda: {"category": "child_sexual_exploitation", "evidence": [upload(png_bytes(), "x.png")]},
@@ -294,7 +343,14 @@ def test_body_over_the_total_limit_is_413_in_the_page_language(client: FlaskClie
     response = client.post("/ar/report", data=form_data(evidence=big), content_type="multipart/form-data")
     assert response.status_code == 413
     assert translated(
-        app, "ar", _l("What you sent is too large: 5 files at most, 10 MB each and 25 MB in total.")
+        app,
+        "ar",
+        _l(
+            "What you sent is too large: %(files)s files at most, %(file_mb)s MB each and %(total_mb)s MB in total.",
+            files=5,
+            file_mb=10,
+            total_mb=25,
+        ),
     ) in (response.get_data(as_text=True))
 
 
@@ -302,7 +358,12 @@ def test_body_over_the_total_limit_is_413_in_the_page_language(client: FlaskClie
 def test_urgent_categories_show_emergency_numbers_and_advice(
     client: FlaskClient, app: Flask, category: str
 ) -> None:
-    response = post_form(client, "fr", form_data(category=category))
+    from intake.taxonomy import CATEGORY_BY_CODE
+
+    links = {"suspects-0-kind": "url", "suspects-0-value": "http://bad.example/x"}
+    extra = links if CATEGORY_BY_CODE[category].links_only else {}
+    response = post_form(client, "fr", form_data(category=category, **extra))
+    assert response.status_code == 303
     text = client.get(response.location).get_data(as_text=True)
     assert 'href="tel:19"' in text and 'href="tel:177"' in text
     assert 'class="advice"' in text

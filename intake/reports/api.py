@@ -9,14 +9,20 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from intake.extensions import csrf
+from intake.extensions import csrf, limiter
 from intake.i18n import LANGUAGES, best_language_from_header
+from intake.reports.evidence import evidence_store
 from intake.reports.forms import ReportForm, evidence_size_error, json_to_formdata
 from intake.reports.models import Channel
 from intake.reports.openapi import openapi_document
+from intake.reports.rate_limits import (
+    counts_as_failed_lookup,
+    counts_as_filed,
+    filing_limit,
+    tracking_limit,
+)
 from intake.reports.receipts import clean_reference
 from intake.reports.services import TrackedReport, file_report, lookup_by_receipt
-from intake.reports.views import evidence_store
 from intake.taxonomy import CATEGORIES, REGIONS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -80,13 +86,16 @@ def _request_language(payload: MultiDict[str, Any] | dict[str, Any]) -> str:
 
 
 @bp.post("/reports")
+@limiter.limit(filing_limit, deduct_when=counts_as_filed)
 def create_report() -> tuple[Response, int]:
+    formdata: MultiDict[str, Any]
+    type_errors: dict[str, list[Any]] = {}
     if request.mimetype == "application/json":
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
             g.lang = best_language_from_header()
             return jsonify(errors={"body": [_("The body must be a JSON object.")]}), 400
-        formdata: MultiDict[str, Any] = json_to_formdata(payload)
+        formdata, type_errors = json_to_formdata(payload)
         g.lang = _request_language(payload)
     elif request.mimetype == "multipart/form-data":
         formdata = CombinedMultiDict([request.files, request.form])
@@ -101,8 +110,11 @@ def create_report() -> tuple[Response, int]:
     too_large = evidence_size_error(form.uploaded_files())
     if too_large is not None:
         return jsonify(errors={"evidence": [str(too_large)]}), 413
-    if not form.validate():
-        return jsonify(errors=_form_errors(form)), 422
+    valid = form.validate()
+    if type_errors or not valid:
+        errors = _form_errors(form)
+        errors.update({name: [str(m) for m in messages] for name, messages in type_errors.items()})
+        return jsonify(errors=errors), 422
     filed = file_report(form, language=g.lang, channel=Channel.API.value, store=evidence_store())
     response = jsonify(reference=filed.reference, receipt=filed.receipt, status=filed.status)
     response.headers["Cache-Control"] = "no-store"
@@ -119,12 +131,12 @@ def _tracked_body(tracked: TrackedReport) -> dict[str, Any]:
 
 
 @bp.get("/reports/<reference>/status")
+@limiter.limit(tracking_limit, deduct_when=counts_as_failed_lookup)
 def report_status(reference: str) -> tuple[Response, int]:
     tracked = lookup_by_receipt(clean_reference(reference), request.headers.get("X-Receipt", ""))
     if tracked is None:
         g.lang = best_language_from_header()
-        message = _("No report matches this reference and receipt.")
-        return jsonify(error="not_found", message=message), 404
+        return jsonify(errors={"report": [_("No report matches this reference and secret code.")]}), 404
     response = jsonify(_tracked_body(tracked))
     response.headers["Cache-Control"] = "no-store"
     return response, 200

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 import filetype
+from flask import current_app
 
 ALLOWED_MEDIA_TYPES = frozenset(
     {"image/png", "image/jpeg", "application/pdf", "text/plain", "message/rfc822", "video/mp4"}
@@ -115,3 +116,8 @@ class LocalEvidenceStore:
 
     def delete(self, stored_name: str) -> None:
         self._path(stored_name).unlink(missing_ok=True)
+
+
+def evidence_store() -> EvidenceStore:
+    """The store the app is configured with (a local directory for now)."""
+    return LocalEvidenceStore(current_app.config["EVIDENCE_DIR"])

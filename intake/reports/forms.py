@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,8 +28,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.meta import DefaultMeta
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from intake.config import MiB
+from intake.i18n import LOCAL_TIMEZONE, format_number
 from intake.reports.evidence import ALLOWED_MEDIA_TYPES, detect_media_type, stream_size
 from intake.reports.identifiers import (
     IdentifierError,
@@ -40,15 +44,17 @@ from intake.reports.identifiers import (
 from intake.reports.models import SuspectKind
 from intake.reports.receipts import clean_reference
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
+from intake.text import clean_text
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 10_000
+NAME_MAX = 200
 EARLIEST_INCIDENT = date(1990, 1, 1)
 MAX_SUSPECTS = 20
 LOSS_MAX = Decimal("999999999999.99")
 CURRENCIES = frozenset(list_currencies())
 # The select offers the currencies victims name most; the API accepts any ISO 4217 code.
 COMMON_CURRENCIES = ("MAD", "EUR", "USD", "GBP", "CAD", "SAR", "AED", "QAR", "TRY")
-MOROCCO = ZoneInfo("Africa/Casablanca")
+MOROCCO = ZoneInfo(LOCAL_TIMEZONE)
 
 SUSPECT_KIND_LABELS = {
     SuspectKind.PHONE: _l("Phone number"),
@@ -63,6 +69,23 @@ SUSPECT_KIND_LABELS = {
 
 def today_in_morocco() -> date:
     return datetime.now(MOROCCO).date()
+
+
+class CleanTextMeta(DefaultMeta):
+    """Every text field of a form goes through `clean_text` first: one rule, no field forgotten."""
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        if issubclass(unbound_field.field_class, StringField):
+            options = {**options, "filters": (clean_text, *unbound_field.kwargs.get("filters", ()))}
+        return super().bind_field(form, unbound_field, options)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file with the media type its content showed during validation."""
+
+    file: FileStorage
+    media_type: str
 
 
 class IncidentDateField(Field):
@@ -121,7 +144,10 @@ class AmountField(Field):
 
 
 class SuspectForm(Form):
-    """One identifier of the offender; a row left empty is ignored."""
+    """One identifier of the suspect; a row left empty is ignored."""
+
+    class Meta(CleanTextMeta):
+        pass
 
     kind = SelectField(
         _l("Type"),
@@ -129,7 +155,7 @@ class SuspectForm(Form):
         validate_choice=False,
         default=SuspectKind.PHONE.value,
     )
-    value = StringField(_l("Value"), filters=[lambda text: text.strip() if isinstance(text, str) else text])
+    value = StringField(_l("Identifier"))
     normalised: str | None = None
 
     def is_blank(self) -> bool:
@@ -148,11 +174,10 @@ class SuspectForm(Form):
             raise ValidationError(error.message) from error
 
 
-def _strip(text: Any) -> Any:
-    return text.strip() if isinstance(text, str) else text
-
-
 class ReportForm(FlaskForm):
+    class Meta(CleanTextMeta):
+        pass
+
     category = SelectField(
         _l("What happened?"),
         choices=[SelectChoice(c.code, c.label) for c in CATEGORIES],
@@ -167,7 +192,6 @@ class ReportForm(FlaskForm):
     )
     description = TextAreaField(
         _l("Describe what happened"),
-        filters=[_strip],
         validators=[InputRequired(_l("Describe what happened."))],
     )
     region = SelectField(
@@ -184,15 +208,20 @@ class ReportForm(FlaskForm):
     loss_currency = StringField(
         _l("Currency"), default="MAD", filters=[lambda text: text.strip().upper() if text else "MAD"]
     )
-    suspects = FieldList(FormField(SuspectForm), min_entries=1, max_entries=MAX_SUSPECTS)
+    # No max_entries: WTForms would drop the rows beyond it without a word; validate_suspects counts.
+    suspects = FieldList(FormField(SuspectForm), min_entries=1)
     anonymous = BooleanField(_l("I want to report anonymously"))
     reporter_name = StringField(
         _l("Your name"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("Your name is too long (200 characters at most)."))],
+        validators=[
+            Length(
+                max=NAME_MAX,
+                message=_l("Your name is too long (%(max)s characters at most).", max=NAME_MAX),
+            )
+        ],
     )
-    reporter_email = StringField(_l("Your e-mail address"), filters=[_strip])
-    reporter_phone = StringField(_l("Your phone number"), filters=[_strip])
+    reporter_email = StringField(_l("Your e-mail address"))
+    reporter_phone = StringField(_l("Your phone number"))
     evidence = MultipleFileField(_l("Evidence files"))
     consent = BooleanField(
         _l("I confirm that these facts are true, and I have read the privacy notice."),
@@ -204,6 +233,8 @@ class ReportForm(FlaskForm):
     # Set by validation, read by the service: the matchable forms of the reporter's contact.
     reporter_email_normalised: str | None = None
     reporter_phone_normalised: str | None = None
+    # Set by validate_evidence, so the content of each file is inspected once.
+    checked_uploads: tuple[CheckedUpload, ...] = ()
 
     def validate_incident_date(self, field: Field) -> None:
         if field.data is None:
@@ -211,14 +242,21 @@ class ReportForm(FlaskForm):
         if field.data > today_in_morocco():
             raise ValidationError(_l("The date cannot be in the future."))
         if field.data < EARLIEST_INCIDENT:
-            raise ValidationError(_l("The date cannot be before 1990."))
+            raise ValidationError(_l("The date cannot be before %(year)s.", year=str(EARLIEST_INCIDENT.year)))
 
     def validate_description(self, field: Field) -> None:
         length = len(field.data or "")
         if length < DESCRIPTION_MIN:
-            raise ValidationError(_l("Describe what happened in at least 30 characters."))
+            raise ValidationError(
+                _l("Describe what happened in at least %(min)s characters.", min=DESCRIPTION_MIN)
+            )
         if length > DESCRIPTION_MAX:
-            raise ValidationError(_l("The description is too long (10,000 characters at most)."))
+            raise ValidationError(
+                _l(
+                    "The description is too long (%(max)s characters at most).",
+                    max=format_number(DESCRIPTION_MAX),
+                )
+            )
 
     def validate_loss_currency(self, field: Field) -> None:
         if field.data not in CURRENCIES:
@@ -253,9 +291,15 @@ class ReportForm(FlaskForm):
             )
 
     def validate_suspects(self, field: Field) -> None:
-        filled = [entry for entry in field.entries if not entry.form.is_blank()]
+        filled = self.filled_suspects()
         if len(filled) > MAX_SUSPECTS:
-            raise ValidationError(_l("Give 20 identifiers at most."))
+            raise ValidationError(_l("Give %(max)s identifiers at most.", max=MAX_SUSPECTS))
+        category = CATEGORY_BY_CODE.get(self.category.data or "")
+        if category is not None and category.links_only and any(row.kind.data != "url" for row in filled):
+            raise ValidationError(_l("For this category, give links only: no other kind of identifier."))
+
+    def can_add_suspect(self) -> bool:
+        return len(self.suspects.entries) < MAX_SUSPECTS
 
     def uploaded_files(self) -> list[FileStorage]:
         return [f for f in (self.evidence.data or []) if isinstance(f, FileStorage) and f.filename]
@@ -270,6 +314,7 @@ class ReportForm(FlaskForm):
         message = evidence_size_error(files)
         if message is not None:
             raise ValidationError(message)
+        checked = []
         for upload in files:
             if stream_size(upload.stream) == 0:
                 raise ValidationError(_l("One of the files is empty."))
@@ -280,6 +325,8 @@ class ReportForm(FlaskForm):
                         "This type of file is not accepted: send images (PNG, JPEG), PDF, text, e-mails (EML) or MP4 videos."
                     )
                 )
+            checked.append(CheckedUpload(upload, media_type))
+        self.checked_uploads = tuple(checked)
 
     def filled_suspects(self) -> list[SuspectForm]:
         return [entry.form for entry in self.suspects.entries if not entry.form.is_blank()]
@@ -287,15 +334,25 @@ class ReportForm(FlaskForm):
 
 def evidence_size_error(files: list[FileStorage]) -> LazyString | None:
     """The limits on count and size of evidence; the API answers 413 when one is exceeded."""
-    config = current_app.config
-    if len(files) > config["EVIDENCE_MAX_FILES"]:
-        return _l("Attach 5 files at most.")
+    limits = evidence_limits()
+    if len(files) > limits["files"]:
+        return _l("Too many files: %(files)s at most.", **limits)
     sizes = [stream_size(upload.stream) for upload in files]
-    if any(size > config["EVIDENCE_MAX_FILE_BYTES"] for size in sizes):
-        return _l("Each file must be 10 MB at most.")
-    if sum(sizes) > config["EVIDENCE_MAX_TOTAL_BYTES"]:
-        return _l("All files together must be 25 MB at most.")
+    if any(size > current_app.config["EVIDENCE_MAX_FILE_BYTES"] for size in sizes):
+        return _l("Each file must be %(file_mb)s MB at most.", **limits)
+    if sum(sizes) > current_app.config["EVIDENCE_MAX_TOTAL_BYTES"]:
+        return _l("All files together must be %(total_mb)s MB at most.", **limits)
     return None
+
+
+def evidence_limits() -> dict[str, int]:
+    """The configured limits, in the units the citizen reads them in (for messages and hints)."""
+    config = current_app.config
+    return {
+        "files": config["EVIDENCE_MAX_FILES"],
+        "file_mb": config["EVIDENCE_MAX_FILE_BYTES"] // MiB,
+        "total_mb": config["EVIDENCE_MAX_TOTAL_BYTES"] // MiB,
+    }
 
 
 class TrackForm(FlaskForm):
@@ -305,27 +362,53 @@ class TrackForm(FlaskForm):
         validators=[InputRequired(_l("Give the reference of your report, for example BLG-7KQ4-M9XD."))],
     )
     receipt = StringField(
-        _l("Receipt"),
-        validators=[InputRequired(_l("Give the receipt you were shown when you filed the report."))],
+        _l("Secret code"),
+        validators=[InputRequired(_l("Give the secret code you were shown when you filed the report."))],
     )
 
+    class Meta(CleanTextMeta):
+        pass
 
-def json_to_formdata(payload: Mapping[str, Any]) -> MultiDict[str, Any]:
-    """Flatten an API body into the HTML form's field names, so one form class validates both."""
+
+BOOLEAN_FIELDS = frozenset({"anonymous", "consent"})
+NUMBER_FIELDS = frozenset({"loss_amount"})
+
+
+def json_to_formdata(payload: Mapping[str, Any]) -> tuple[MultiDict[str, Any], dict[str, list[Any]]]:
+    """An API body in the HTML form's field names, so one form class validates both; and type errors.
+
+    JSON types are strict: `consent` and `anonymous` are true or false, text fields are strings,
+    `loss_amount` a number or a string, `suspects` a list of {"kind", "value"} objects.
+    """
     data: MultiDict[str, Any] = MultiDict()
+    errors: dict[str, list[Any]] = {}
     for key, value in payload.items():
-        if key == "suspects":
-            for index, row in enumerate(value if isinstance(value, list) else [value]):
-                row = row if isinstance(row, Mapping) else {"value": row}
-                data.add(f"suspects-{index}-kind", "" if row.get("kind") is None else str(row.get("kind")))
-                data.add(f"suspects-{index}-value", "" if row.get("value") is None else str(row.get("value")))
-        elif isinstance(value, bool):
-            if value:
-                data.add(key, "y")
-        elif value is None:
+        if value is None:
             continue
-        elif isinstance(value, int | float | str):
+        if key == "suspects":
+            _suspects_to_formdata(value, data, errors)
+        elif key in BOOLEAN_FIELDS:
+            if not isinstance(value, bool):
+                errors[key] = [_l("Give true or false.")]
+            elif value:
+                data.add(key, "y")
+        elif isinstance(value, str) or (
+            key in NUMBER_FIELDS and isinstance(value, int | float) and not isinstance(value, bool)
+        ):
             data.add(key, str(value))
         else:
-            data.add(key, "\x00invalid")  # a list or object where a scalar belongs: fails validation
-    return data
+            errors[key] = [_l("Give this as text.")]
+    return data, errors
+
+
+def _suspects_to_formdata(value: Any, data: MultiDict[str, Any], errors: dict[str, list[Any]]) -> None:
+    rows = value if isinstance(value, list) else None
+    if rows is None or not all(
+        isinstance(row, Mapping) and all(isinstance(row.get(k), str | None) for k in ("kind", "value"))
+        for row in rows
+    ):
+        errors["suspects"] = [_l('Give the identifiers as a list of {"kind": …, "value": …} objects.')]
+        return
+    for index, row in enumerate(rows):
+        data.add(f"suspects-{index}-kind", row.get("kind") or "")
+        data.add(f"suspects-{index}-value", row.get("value") or "")

@@ -166,6 +166,10 @@ NORMALISERS: dict[str, Callable[[str], str]] = {
 
 def normalise_identifier(kind: str, value: str) -> str:
     """The matchable form of `value`; raises IdentifierError with a message for the citizen."""
+    too_long = _l("This identifier is too long (%(max)s characters at most).", max=MAX_VALUE_LENGTH)
     if len(value) > MAX_VALUE_LENGTH:
-        raise IdentifierError(_l("This value is too long (500 characters at most)."))
-    return NORMALISERS[kind](value)
+        raise IdentifierError(too_long)
+    normalised = NORMALISERS[kind](value)
+    if len(normalised) > MAX_VALUE_LENGTH:  # NFKC can lengthen text: "ﷺ" is one character, then 18
+        raise IdentifierError(too_long)
+    return normalised

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.extensions import Model
@@ -100,7 +100,7 @@ class Report(Model):
 
 
 class SuspectIdentifier(Model):
-    """An identifier the citizen gave for the offender, kept as typed and in a matchable form."""
+    """An identifier the citizen gave for the suspect, kept as typed and in a matchable form."""
 
     __tablename__ = "suspect_identifiers"
 
@@ -168,3 +168,17 @@ class ReportMessage(Model):
         CheckConstraint("author IN ('officer', 'citizen')", name="author"),
         Index("ix_report_messages_report", "report_id", "created_at"),
     )
+
+
+class ReceiptSlip(Model):
+    """A receipt on its way from the filing POST to the confirmation page, shown once then deleted.
+
+    Only the receipt XOR a random pad is stored here; the pad travels in the citizen's session
+    cookie. Neither half alone reveals the receipt, and a replayed cookie finds no row.
+    """
+
+    __tablename__ = "receipt_slips"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from intake.i18n import LANGUAGES
-from intake.reports.forms import DESCRIPTION_MAX, DESCRIPTION_MIN, MAX_SUSPECTS
+from intake.reports.forms import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    EARLIEST_INCIDENT,
+    MAX_SUSPECTS,
+    NAME_MAX,
+    evidence_limits,
+)
+from intake.reports.identifiers import MAX_VALUE_LENGTH
 from intake.reports.models import ReportStatus, SuspectKind
 from intake.taxonomy import CATEGORIES, REGIONS
 
@@ -24,7 +32,7 @@ def _report_fields(multipart: bool) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "kind": {"enum": [k.value for k in SuspectKind]},
-            "value": {"type": "string", "maxLength": 500},
+            "value": {"type": "string", "maxLength": MAX_VALUE_LENGTH},
         },
         "required": ["kind", "value"],
     }
@@ -33,34 +41,36 @@ def _report_fields(multipart: bool) -> dict[str, Any]:
         "incident_date": {
             "type": "string",
             "format": "date",
-            "description": "Not in the future, not before 1990.",
+            "description": f"Not in the future, not before {EARLIEST_INCIDENT.year}.",
         },
         "description": {"type": "string", "minLength": DESCRIPTION_MIN, "maxLength": DESCRIPTION_MAX},
         "region": {"enum": [r.code for r in REGIONS]},
         "loss_amount": {"type": ["number", "string"], "description": "At least 0, two decimals at most."},
         "loss_currency": {"type": "string", "pattern": "^[A-Z]{3}$", "default": "MAD"},
         "anonymous": {"type": "boolean", "default": False},
-        "reporter_name": {"type": "string", "maxLength": 200},
+        "reporter_name": {"type": "string", "maxLength": NAME_MAX},
         "reporter_email": {"type": "string", "format": "email"},
         "reporter_phone": {"type": "string", "description": "Read as Moroccan without a country code."},
-        "consent": {"type": "boolean", "const": True},
+        "consent": {"type": "boolean", "const": True, "description": "JSON true; strings are refused."},
         "language": {
             "enum": list(LANGUAGES),
             "description": "Language of the error messages and of the report.",
         },
     }
     if multipart:
+        limits = evidence_limits()
         properties["suspects-0-kind"] = {
             "enum": [k.value for k in SuspectKind],
-            "description": "Rows 0 to 19.",
+            "description": f"Rows suspects-0 to suspects-{MAX_SUSPECTS - 1}.",
         }
         properties["suspects-0-value"] = {"type": "string"}
         properties["evidence"] = {
             "type": "array",
-            "maxItems": 5,
+            "maxItems": limits["files"],
             "items": {"type": "string", "format": "binary"},
             "description": "PNG, JPEG, PDF, plain text, EML or MP4 (detected from the content); "
-            "10 MiB each, 25 MiB in total. Refused for child_sexual_exploitation.",
+            f"{limits['file_mb']} MiB each, {limits['total_mb']} MiB in total. "
+            "Refused for child_sexual_exploitation, which takes `url` identifiers only.",
         }
     else:
         properties["suspects"] = {"type": "array", "items": suspect, "maxItems": MAX_SUSPECTS}
@@ -109,10 +119,6 @@ def openapi_document() -> dict[str, Any]:
             },
         },
         "required": ["reference", "status", "history", "messages"],
-    }
-    not_found = {
-        "description": "Unknown reference or wrong receipt (the same answer for both).",
-        "content": {"application/json": {"schema": {"type": "object"}}},
     }
 
     def json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -169,6 +175,7 @@ def openapi_document() -> dict[str, Any]:
                         "413": json(_ERRORS, "Evidence over the size limits"),
                         "415": json(_ERRORS, "Neither JSON nor multipart"),
                         "422": json(_ERRORS, "Validation errors, per field, in the asker's language"),
+                        "429": json(_ERRORS, "Too many reports from this address"),
                     },
                 }
             },
@@ -179,7 +186,11 @@ def openapi_document() -> dict[str, Any]:
                         {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
                         {"name": "X-Receipt", "in": "header", "required": True, "schema": {"type": "string"}},
                     ],
-                    "responses": {"200": json(tracked, "The status and its history"), "404": not_found},
+                    "responses": {
+                        "200": json(tracked, "The status and its history"),
+                        "404": json(_ERRORS, "Unknown reference or wrong receipt (the same answer for both)"),
+                        "429": json(_ERRORS, "Too many attempts from this address"),
+                    },
                 }
             },
         },

@@ -43,3 +43,19 @@ def hash_receipt(receipt: str) -> str:
 def receipt_matches(receipt: str, stored_hash: str | None) -> bool:
     """Constant time, and the same work whether or not the reference exists."""
     return hmac.compare_digest(hash_receipt(receipt), stored_hash or _DUMMY_HASH) and stored_hash is not None
+
+
+def seal(receipt: str) -> tuple[bytes, bytes]:
+    """(sealed, pad): the receipt XOR a one-time pad of the same length; each half alone says nothing."""
+    plain = receipt.encode("ascii")
+    pad = secrets.token_bytes(len(plain))
+    return bytes(a ^ b for a, b in zip(plain, pad, strict=True)), pad
+
+
+def unseal(sealed: bytes, pad: bytes) -> str | None:
+    if len(sealed) != len(pad):
+        return None
+    try:
+        return bytes(a ^ b for a, b in zip(sealed, pad, strict=True)).decode("ascii")
+    except UnicodeDecodeError:
+        return None

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
 from intake.outbox.services import enqueue, relay_after_commit
-from intake.reports.evidence import EvidenceStore, StoredFile, detect_media_type
+from intake.reports.confirmations import SlipTicket, hold_receipt
+from intake.reports.evidence import EvidenceStore
 from intake.reports.forms import ReportForm
 from intake.reports.models import (
     EvidenceFile,
     Report,
+    ReportMessage,
     ReportStatus,
     StatusChange,
     SuspectIdentifier,
@@ -36,6 +37,7 @@ class FiledReport:
     receipt: str
     status: str
     category: str
+    slip: SlipTicket | None = None
 
 
 def _build_report(form: ReportForm, language: str, channel: str, reference: str, receipt: str) -> Report:
@@ -73,61 +75,105 @@ def _build_report(form: ReportForm, language: str, channel: str, reference: str,
     return report
 
 
-def _store_evidence(form: ReportForm, store: EvidenceStore) -> list[tuple[str, str, StoredFile]]:
-    stored: list[tuple[str, str, StoredFile]] = []
+def _store_evidence(form: ReportForm, store: EvidenceStore) -> list[EvidenceFile]:
+    """Write the originals; the rows that describe them are added to the report by the caller."""
+    stored: list[EvidenceFile] = []
     try:
-        for upload in form.uploaded_files():
-            media_type = detect_media_type(upload.stream) or "application/octet-stream"
-            original_name = (upload.filename or "file")[-255:]
-            stored.append((original_name, media_type, store.save(upload.stream)))
+        for upload in form.checked_uploads:
+            item = store.save(upload.file.stream)
+            stored.append(
+                EvidenceFile(
+                    original_name=(upload.file.filename or "file")[-255:],
+                    stored_name=item.stored_name,
+                    size=item.size,
+                    media_type=upload.media_type,
+                    sha256=item.sha256,
+                )
+            )
     except BaseException:
-        for _, _, item in stored:
-            store.delete(item.stored_name)
+        _delete_files(store, stored)
         raise
     return stored
 
 
-def file_report(form: ReportForm, *, language: str, channel: str, store: EvidenceStore) -> FiledReport:
+def _delete_files(store: EvidenceStore, files: list[EvidenceFile]) -> None:
+    for item in files:
+        store.delete(item.stored_name)
+
+
+def _was_committed(reference: str) -> bool | None:
+    """After a failed COMMIT: True or False when the database can say, None when it cannot."""
+    try:
+        db.session.rollback()
+        return db.session.scalar(select(Report.id).where(Report.reference == reference)) is not None
+    except SQLAlchemyError:
+        log.exception("could not check whether a report was committed")
+        return None
+
+
+def file_report(
+    form: ReportForm,
+    *,
+    language: str,
+    channel: str,
+    store: EvidenceStore,
+    hold_receipt_for_confirmation: bool = False,
+) -> FiledReport:
     """Commit a validated report, its identifiers, its evidence and its triage job in one transaction.
 
-    Evidence files are written first and removed if the commit fails, so that no row points at a
-    missing file and no file outlives a report that was never accepted.
+    Evidence files are written first and removed only when the report is known not to be stored, so
+    that no row points at a missing file and no file outlives a report that was never accepted.
+    With `hold_receipt_for_confirmation`, a one-time slip for the confirmation page commits with it.
     """
     stored = _store_evidence(form, store)
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        receipt = new_receipt()
+        report = _build_report(form, language, channel, new_reference(), receipt)
+        report.evidence = stored
+        db.session.add(report)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()  # a reference collision: about one in 10^11, draw again
+            stored = [_detached_copy(item) for item in stored]
+            continue
+        except BaseException:
+            db.session.rollback()
+            _delete_files(store, stored)
+            raise
+        break
+    else:
+        _delete_files(store, stored)
+        raise RuntimeError("could not draw a unique reference")
+    # Everything the caller needs is read before the commit: afterwards the row may already be
+    # changing under a worker, and reading an expired attribute would be a query that can fail.
+    job = enqueue(TRIAGE_TASK, report.id)
+    slip = hold_receipt(receipt) if hold_receipt_for_confirmation else None
+    db.session.flush()
+    job_id = job.id
+    filed = FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
     try:
-        for _attempt in range(_REFERENCE_ATTEMPTS):
-            receipt = new_receipt()
-            report = _build_report(form, language, channel, new_reference(), receipt)
-            report.evidence = [
-                EvidenceFile(
-                    original_name=name,
-                    stored_name=item.stored_name,
-                    size=item.size,
-                    media_type=media_type,
-                    sha256=item.sha256,
-                )
-                for name, media_type, item in stored
-            ]
-            db.session.add(report)
-            try:
-                db.session.flush()
-            except IntegrityError:
-                db.session.rollback()  # a reference collision: about one in 10^11, draw again
-                continue
-            job = enqueue(TRIAGE_TASK, report.id)
-            db.session.commit()
-            break
-        else:
-            raise RuntimeError("could not draw a unique reference")
+        db.session.commit()
     except BaseException:
-        db.session.rollback()
-        for _, _, item in stored:
-            store.delete(item.stored_name)
-        raise
-    filed = FiledReport(report.id, report.reference, receipt, report.status, report.category)
-    log.info("report filed: id=%s channel=%s category=%s", report.id, channel, report.category)
-    relay_after_commit([job.id])
+        committed = _was_committed(filed.reference)
+        if committed is False:
+            _delete_files(store, stored)
+        if not committed:
+            raise
+        log.warning("report %s: the commit raised but the report is stored", filed.report_id)
+    log.info("report filed: id=%s channel=%s category=%s", filed.report_id, channel, filed.category)
+    relay_after_commit([job_id])
     return filed
+
+
+def _detached_copy(item: EvidenceFile) -> EvidenceFile:
+    return EvidenceFile(
+        original_name=item.original_name,
+        stored_name=item.stored_name,
+        size=item.size,
+        media_type=item.media_type,
+        sha256=item.sha256,
+    )
 
 
 @dataclass(frozen=True)
@@ -155,19 +201,29 @@ class TrackedReport:
 
 
 def lookup_by_receipt(reference: str, receipt: str) -> TrackedReport | None:
-    """The citizen's view of a report, or None: an unknown reference and a wrong receipt look alike."""
-    report = db.session.scalar(
-        select(Report)
-        .where(Report.reference == reference)
-        .options(selectinload(Report.history), selectinload(Report.messages))
-    )
-    if not receipt_matches(receipt, report.receipt_hash if report else None) or report is None:
+    """The citizen's view of a report, or None: an unknown reference and a wrong receipt look alike.
+
+    The receipt is checked on the bare row first, so a wrong receipt costs the same as an unknown
+    reference; the history and messages are loaded only for the report's owner.
+    """
+    row = db.session.execute(
+        select(Report.id, Report.receipt_hash, Report.status, Report.category, Report.created_at).where(
+            Report.reference == reference
+        )
+    ).one_or_none()
+    if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
         return None
+    history = db.session.scalars(
+        select(StatusChange).where(StatusChange.report_id == row.id).order_by(StatusChange.id)
+    )
+    messages = db.session.scalars(
+        select(ReportMessage).where(ReportMessage.report_id == row.id).order_by(ReportMessage.id)
+    )
     return TrackedReport(
-        reference=report.reference,
-        status=report.status,
-        category=report.category,
-        created_at=report.created_at,
-        history=[HistoryEntry(h.to_status, h.changed_at, h.public_note) for h in report.history],
-        messages=[MessageEntry(m.author, m.body, m.created_at) for m in report.messages],
+        reference=reference,
+        status=row.status,
+        category=row.category,
+        created_at=row.created_at,
+        history=[HistoryEntry(h.to_status, h.changed_at, h.public_note) for h in history],
+        messages=[MessageEntry(m.author, m.body, m.created_at) for m in messages],
     )

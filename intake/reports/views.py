@@ -18,17 +18,29 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from intake.extensions import csrf
-from intake.i18n import LANGUAGES, best_language_from_header
-from intake.reports.evidence import LocalEvidenceStore
+from intake.extensions import csrf, limiter
+from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
+from intake.reports.confirmations import SlipTicket, take_receipt
+from intake.reports.evidence import evidence_store
 from intake.reports.forms import (
     COMMON_CURRENCIES,
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    EARLIEST_INCIDENT,
+    MAX_SUSPECTS,
     SUSPECT_KIND_LABELS,
     ReportForm,
     TrackForm,
+    evidence_limits,
     today_in_morocco,
 )
 from intake.reports.models import Channel
+from intake.reports.rate_limits import (
+    counts_as_failed_lookup,
+    counts_as_filed,
+    filing_limit,
+    tracking_limit,
+)
 from intake.reports.services import file_report, lookup_by_receipt
 from intake.reports.status_text import status_label
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
@@ -44,7 +56,7 @@ CONFIRMATION_KEY = "filed_report"
 
 @root.get("/")
 def index() -> Response:
-    return redirect(url_for("reports.home", lang=best_language_from_header()), code=302)
+    return redirect(url_for("reports.home", lang=best_language_from_header(CITIZEN_LANGUAGES)), code=302)
 
 
 @bp.url_value_preprocessor
@@ -58,10 +70,6 @@ def pull_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:
 @bp.url_defaults
 def add_lang(endpoint: str, values: dict[str, Any]) -> None:
     values.setdefault("lang", g.get("lang"))
-
-
-def evidence_store() -> LocalEvidenceStore:
-    return LocalEvidenceStore(current_app.config["EVIDENCE_DIR"])
 
 
 def _no_store(response: Response) -> Response:
@@ -80,18 +88,30 @@ def privacy() -> str:
 
 
 @bp.route("/report", methods=["GET", "POST"])
+@limiter.limit(filing_limit, methods=["POST"], deduct_when=counts_as_filed)
 def report_form() -> ResponseReturnValue:
     form = ReportForm()
     if request.method == "POST" and "add_suspect" in request.form:
         # Without JavaScript, "add another identifier" posts the form back with one more row.
-        form.suspects.append_entry()
+        if form.can_add_suspect():
+            form.suspects.append_entry()
         return _render_form(form, had_files=bool(form.uploaded_files())), 200
     if form.validate_on_submit():
-        filed = file_report(form, language=g.lang, channel=Channel.WEB.value, store=evidence_store())
+        filed = file_report(
+            form,
+            language=g.lang,
+            channel=Channel.WEB.value,
+            store=evidence_store(),
+            hold_receipt_for_confirmation=True,
+        )
+        if filed.slip is None:
+            raise RuntimeError("file_report did not hold the receipt for the confirmation page")
+        # Never the receipt itself: the cookie is signed, not encrypted (see intake.reports.confirmations).
         session[CONFIRMATION_KEY] = {
             "reference": filed.reference,
-            "receipt": filed.receipt,
             "category": filed.category,
+            "slip": filed.slip.slip_id,
+            "pad": filed.slip.pad,
         }
         return redirect(url_for(".confirmation"), code=303)
     status = 422 if request.method == "POST" else 200
@@ -109,24 +129,36 @@ def _render_form(form: ReportForm, had_files: bool) -> Response:
         emergency_numbers=EMERGENCY_NUMBERS,
         files_dropped=had_files,
         today=today_in_morocco().isoformat(),
+        earliest=EARLIEST_INCIDENT.isoformat(),
+        description_limits={"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+        evidence_limits=evidence_limits(),
+        max_suspects=MAX_SUSPECTS,
     )
     return _no_store(current_app.make_response(body))
 
 
 @bp.get("/report/confirmation")
 def confirmation() -> Response:
-    """Shows the receipt once: it is taken out of the session as it is displayed."""
+    """Shows the receipt once: its slip is deleted as it is read, so a replayed cookie finds nothing."""
     filed = session.pop(CONFIRMATION_KEY, None)
-    if filed is None:
+    receipt = None
+    if isinstance(filed, dict) and {"slip", "pad"} <= filed.keys():
+        receipt = take_receipt(SlipTicket(str(filed["slip"]), str(filed["pad"])))
+    if filed is None or receipt is None:
         return redirect(url_for(".track_form"), code=303)
     category = CATEGORY_BY_CODE.get(filed["category"])
     body = render_template(
-        "reports/confirmation.html", filed=filed, category=category, emergency_numbers=EMERGENCY_NUMBERS
+        "reports/confirmation.html",
+        reference=filed["reference"],
+        receipt=receipt,
+        category=category,
+        emergency_numbers=EMERGENCY_NUMBERS,
     )
     return _no_store(current_app.make_response(body))
 
 
 @bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(tracking_limit, methods=["POST"], deduct_when=counts_as_failed_lookup)
 def track_form() -> tuple[Response, int]:
     form = TrackForm()
     tracked = None

@@ -13,7 +13,7 @@
     var max = parseInt(description.dataset.max, 10);
     var update = function () {
       var count = description.value.trim().length;
-      counter.textContent = counter.dataset.template.replace("__COUNT__", count.toLocaleString(document.documentElement.lang));
+      counter.textContent = counter.dataset.template.replace("__COUNT__", count.toLocaleString(counter.dataset.locale || undefined));
       counter.classList.toggle("too-short", count > 0 && count < min);
       counter.classList.toggle("too-long", count > max);
     };
@@ -25,7 +25,7 @@
   // Suspect rows: add and remove on the page, renumbering names so the server sees suspects-0..N.
   var list = document.getElementById("suspect-rows");
   var addButton = document.getElementById("add-suspect");
-  var maxRows = 20;
+  var maxRows = list ? parseInt(list.dataset.max, 10) : 0;
   var renumber = function () {
     var rows = list.querySelectorAll(".suspect-row");
     rows.forEach(function (row, index) {
