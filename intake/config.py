@@ -103,6 +103,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Five files of 10 MiB are refused at 25 MiB in total; the margin is for the text fields.
         "MAX_CONTENT_LENGTH": 26 * MiB,
         "MAX_FORM_MEMORY_SIZE": 1 * MiB,
+        # A JSON report is text only: 10,000 characters of description and 20 identifiers fit in far less.
+        "API_JSON_MAX_BYTES": 256 * 1024,
         "EVIDENCE_MAX_FILES": 5,
         "EVIDENCE_MAX_FILE_BYTES": 10 * MiB,
         "EVIDENCE_MAX_TOTAL_BYTES": 25 * MiB,
@@ -119,6 +121,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # generous numbers. Behind a proxy, set
         # PROXY_COUNT so that the client's address (not the proxy's) is counted.
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # An unreachable Redis must cost half a second, not a TCP timeout that outlasts gunicorn's.
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if env.get("REDIS_URL") else {}
+        ),
         "RATELIMIT_KEY_PREFIX": "blagh-limits",
         # A limiter whose storage is down must never turn away a report: it lets the request through.
         "RATELIMIT_SWALLOW_ERRORS": True,

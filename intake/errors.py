@@ -44,7 +44,9 @@ def _respond(code: int) -> tuple[Response | str, int]:
 
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> tuple[Response | str, int] | Response:
+        if error.response is not None:  # a page built for the case (the form kept over a rate limit)
+            return error.response  # type: ignore[return-value]
         return _respond(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -223,3 +223,26 @@ def test_openapi_documents_every_api_route(app: Flask, client: FlaskClient) -> N
         "properties"
     ]
     assert set(fields["category"]["enum"]) == {c.code for c in CATEGORIES}
+
+
+def test_too_many_identifiers_are_refused_before_any_work(client: FlaskClient, app: Flask) -> None:
+    """A list of 200,000 rows would build 200,000 subforms: the count is checked first (ASVS 12.1.1)."""
+    rows = [{"kind": "username", "value": f"@x{i}"} for i in range(5000)]
+    response = client.post("/api/v1/reports", json=report_payload(suspects=rows, language="fr"))
+    assert response.status_code == 422
+    expected = _l("Give %(max)s identifiers at most.", max=20)
+    assert response.json["errors"]["suspects"] == [in_language(app, "fr", expected)]
+
+
+def test_flat_form_keys_are_not_read_from_json(client: FlaskClient) -> None:
+    payload = report_payload(**{"suspects-5-value": "not a phone", "suspects-5-kind": "phone"})
+    response = client.post("/api/v1/reports", json=payload)
+    assert response.status_code == 201, response.json
+    report = db.session.scalar(select(Report).where(Report.reference == response.json["reference"]))
+    assert report is not None and len(report.suspects) == 2
+
+
+def test_json_body_has_its_own_small_size_limit(client: FlaskClient) -> None:
+    padding = "x" * (300 * 1024)
+    response = client.post("/api/v1/reports", json=report_payload(padding=padding))
+    assert response.status_code == 413 and list(response.json["errors"]) == ["body"]

@@ -212,3 +212,38 @@ def test_triage_task_retries_when_the_database_blinks(
     report = db.session.get(Report, filed.report_id)
     db.session.refresh(report)
     assert report.status == "triaged"
+
+
+def test_a_reference_collision_draws_again_and_keeps_the_evidence(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, backend: str
+) -> None:
+    store = LocalEvidenceStore(tmp_path / "evidence")
+    with app.test_request_context():
+        first = file_report(valid_form(), language="fr", channel="api", store=store)
+    drawn = iter([first.reference, "BLG-2345-6789"])
+    monkeypatch.setattr("intake.reports.services.new_reference", lambda: next(drawn))
+    with evidence_form(app):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        second = file_report(form, language="fr", channel="api", store=store)
+    assert second.reference == "BLG-2345-6789"
+    report = db.session.scalar(select(Report).where(Report.reference == second.reference))
+    assert report is not None and len(report.evidence) == 1
+
+
+def test_a_failure_before_the_commit_removes_the_files(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = LocalEvidenceStore(tmp_path / "evidence")
+
+    def broken_enqueue(*args: object) -> None:
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("intake.reports.services.enqueue", broken_enqueue)
+    with evidence_form(app):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        with pytest.raises(RuntimeError):
+            file_report(form, language="fr", channel="web", store=store)
+    assert not any(p.is_file() for p in (tmp_path / "evidence").rglob("*"))
+    assert db.session.scalar(select(func.count(Report.id))) == 0

@@ -13,10 +13,11 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_migrate import upgrade
+from markupsafe import escape
 
 from intake.extensions import db
 from tests.conftest import build_app, csrf_token
-from tests.factories import report_payload
+from tests.factories import DESCRIPTION_AR, form_data, report_payload
 
 TOO_MANY = _l("Too many attempts. Wait a minute, then try again.")
 
@@ -58,6 +59,24 @@ def test_only_accepted_reports_count_towards_the_filing_limit(limited: Flask) ->
     assert refused.status_code == 429
     assert refused.json == {"errors": {"body": [message(limited, "fr")]}}
     assert "Retry-After" in refused.headers
+
+
+def test_form_and_api_share_one_budget_and_the_form_keeps_what_was_typed(limited: Flask) -> None:
+    client = limited.test_client()
+    assert client.post("/api/v1/reports", json=report_payload()).status_code == 201
+    assert client.post("/api/v1/reports", json=report_payload()).status_code == 201
+    data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data(description=DESCRIPTION_AR)}
+    refused = client.post("/fr/report", data=data, content_type="multipart/form-data")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert DESCRIPTION_AR in text and 'value="salma@example.ma"' in text
+    with limited.test_request_context(), force_locale("fr"):
+        expected = str(
+            _l(
+                "Too many reports were sent from your connection in a short time. Your answers are kept below: wait a few minutes, then send the form again."
+            )
+        )
+    assert str(escape(expected)) in text
 
 
 def test_failed_lookups_are_limited_on_the_tracking_page(limited: Flask) -> None:

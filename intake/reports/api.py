@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
-from intake.extensions import csrf, limiter
+from intake.extensions import csrf
 from intake.i18n import LANGUAGES, best_language_from_header
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import ReportForm, evidence_size_error, json_to_formdata
 from intake.reports.models import Channel
 from intake.reports.openapi import openapi_document
-from intake.reports.rate_limits import (
-    counts_as_failed_lookup,
-    counts_as_filed,
-    filing_limit,
-    tracking_limit,
-)
+from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
 from intake.reports.receipts import clean_reference
 from intake.reports.services import TrackedReport, file_report, lookup_by_receipt
 from intake.taxonomy import CATEGORIES, REGIONS
@@ -86,11 +81,12 @@ def _request_language(payload: MultiDict[str, Any] | dict[str, Any]) -> str:
 
 
 @bp.post("/reports")
-@limiter.limit(filing_limit, deduct_when=counts_as_filed)
+@filing_rate_limit()
 def create_report() -> tuple[Response, int]:
     formdata: MultiDict[str, Any]
     type_errors: dict[str, list[Any]] = {}
     if request.mimetype == "application/json":
+        request.max_content_length = current_app.config["API_JSON_MAX_BYTES"]
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
             g.lang = best_language_from_header()
@@ -131,7 +127,7 @@ def _tracked_body(tracked: TrackedReport) -> dict[str, Any]:
 
 
 @bp.get("/reports/<reference>/status")
-@limiter.limit(tracking_limit, deduct_when=counts_as_failed_lookup)
+@tracking_rate_limit()
 def report_status(reference: str) -> tuple[Response, int]:
     tracked = lookup_by_receipt(clean_reference(reference), request.headers.get("X-Receipt", ""))
     if tracked is None:

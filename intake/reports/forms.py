@@ -372,6 +372,11 @@ class TrackForm(FlaskForm):
 
 BOOLEAN_FIELDS = frozenset({"anonymous", "consent"})
 NUMBER_FIELDS = frozenset({"loss_amount"})
+# The JSON body's keys: the form's fields, nothing else (no `suspects-0-value` smuggled in flat).
+JSON_FIELDS = frozenset(
+    {"category", "incident_date", "description", "region", "loss_amount", "loss_currency", "suspects"}
+    | {"anonymous", "reporter_name", "reporter_email", "reporter_phone", "consent"}
+)
 
 
 def json_to_formdata(payload: Mapping[str, Any]) -> tuple[MultiDict[str, Any], dict[str, list[Any]]]:
@@ -383,7 +388,7 @@ def json_to_formdata(payload: Mapping[str, Any]) -> tuple[MultiDict[str, Any], d
     data: MultiDict[str, Any] = MultiDict()
     errors: dict[str, list[Any]] = {}
     for key, value in payload.items():
-        if value is None:
+        if value is None or key not in JSON_FIELDS:
             continue
         if key == "suspects":
             _suspects_to_formdata(value, data, errors)
@@ -408,6 +413,9 @@ def _suspects_to_formdata(value: Any, data: MultiDict[str, Any], errors: dict[st
         for row in rows
     ):
         errors["suspects"] = [_l('Give the identifiers as a list of {"kind": …, "value": …} objects.')]
+        return
+    if len(rows) > MAX_SUSPECTS:  # refused before a subform is built for each row
+        errors["suspects"] = [_l("Give %(max)s identifiers at most.", max=MAX_SUSPECTS)]
         return
     for index, row in enumerate(rows):
         data.add(f"suspects-{index}-kind", row.get("kind") or "")

@@ -6,8 +6,12 @@ a lookup that found nothing (so following one's own report is never limited, gue
 
 from __future__ import annotations
 
-from flask import current_app
-from werkzeug.wrappers import Response
+from collections.abc import Callable
+
+from flask import Response, current_app
+from flask_limiter import RequestLimit, RouteLimit
+
+from intake.extensions import limiter
 
 
 def filing_limit() -> str:
@@ -24,3 +28,14 @@ def counts_as_filed(response: Response) -> bool:
 
 def counts_as_failed_lookup(response: Response) -> bool:
     return response.status_code == 404
+
+
+# One budget for the form and the API together (a scope shared by both routes), one for lookups.
+def filing_rate_limit(on_breach: Callable[[RequestLimit], Response | None] | None = None) -> RouteLimit:
+    return limiter.shared_limit(
+        filing_limit, scope="filing", methods=["POST"], deduct_when=counts_as_filed, on_breach=on_breach
+    )
+
+
+def tracking_rate_limit() -> RouteLimit:
+    return limiter.shared_limit(tracking_limit, scope="tracking", deduct_when=counts_as_failed_lookup)

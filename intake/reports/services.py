@@ -126,32 +126,12 @@ def file_report(
     With `hold_receipt_for_confirmation`, a one-time slip for the confirmation page commits with it.
     """
     stored = _store_evidence(form, store)
-    for _attempt in range(_REFERENCE_ATTEMPTS):
-        receipt = new_receipt()
-        report = _build_report(form, language, channel, new_reference(), receipt)
-        report.evidence = stored
-        db.session.add(report)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()  # a reference collision: about one in 10^11, draw again
-            stored = [_detached_copy(item) for item in stored]
-            continue
-        except BaseException:
-            db.session.rollback()
-            _delete_files(store, stored)
-            raise
-        break
-    else:
+    try:
+        filed, job_id = _add_report(form, language, channel, stored, hold_receipt_for_confirmation)
+    except BaseException:
+        db.session.rollback()
         _delete_files(store, stored)
-        raise RuntimeError("could not draw a unique reference")
-    # Everything the caller needs is read before the commit: afterwards the row may already be
-    # changing under a worker, and reading an expired attribute would be a query that can fail.
-    job = enqueue(TRIAGE_TASK, report.id)
-    slip = hold_receipt(receipt) if hold_receipt_for_confirmation else None
-    db.session.flush()
-    job_id = job.id
-    filed = FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
+        raise
     try:
         db.session.commit()
     except BaseException:
@@ -164,6 +144,36 @@ def file_report(
     log.info("report filed: id=%s channel=%s category=%s", filed.report_id, channel, filed.category)
     relay_after_commit([job_id])
     return filed
+
+
+def _add_report(
+    form: ReportForm, language: str, channel: str, stored: list[EvidenceFile], hold: bool
+) -> tuple[FiledReport, int]:
+    """Flush the report, its job and (if asked) its slip; everything returned is read before COMMIT,
+    because afterwards a worker may already be changing the row."""
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        receipt = new_receipt()
+        report = _build_report(form, language, channel, new_reference(), receipt)
+        report.evidence = stored
+        db.session.add(report)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            if not _reference_taken(report.reference):
+                raise  # some other constraint: not something a new reference would fix
+            stored = [_detached_copy(item) for item in stored]  # about one in 10^11: draw again
+            continue
+        job = enqueue(TRIAGE_TASK, report.id)
+        slip = hold_receipt(receipt) if hold else None
+        db.session.flush()
+        filed = FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
+        return filed, job.id
+    raise RuntimeError("could not draw a unique reference")
+
+
+def _reference_taken(reference: str) -> bool:
+    return db.session.scalar(select(Report.id).where(Report.reference == reference)) is not None
 
 
 def _detached_copy(item: EvidenceFile) -> EvidenceFile:

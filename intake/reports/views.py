@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -15,12 +15,14 @@ from flask import (
     session,
     url_for,
 )
+from flask import Response as FlaskResponse
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
-from intake.extensions import csrf, limiter
+from intake.extensions import csrf
 from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
-from intake.reports.confirmations import SlipTicket, take_receipt
+from intake.reports.confirmations import SlipTicket, receipt_for_display
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import (
     COMMON_CURRENCIES,
@@ -35,12 +37,7 @@ from intake.reports.forms import (
     today_in_morocco,
 )
 from intake.reports.models import Channel
-from intake.reports.rate_limits import (
-    counts_as_failed_lookup,
-    counts_as_filed,
-    filing_limit,
-    tracking_limit,
-)
+from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
 from intake.reports.services import file_report, lookup_by_receipt
 from intake.reports.status_text import status_label
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
@@ -87,8 +84,16 @@ def privacy() -> str:
     return render_template("reports/privacy.html")
 
 
+def _form_over_limit(limit: RequestLimit) -> FlaskResponse:
+    """Over the filing limit, the citizen keeps what they typed and is told to wait."""
+    form = ReportForm()
+    response = _render_form(form, had_files=bool(form.uploaded_files()), rate_limited=True)
+    response.status_code = 429
+    return cast(FlaskResponse, response)  # make_response builds Flask's Response class
+
+
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(filing_limit, methods=["POST"], deduct_when=counts_as_filed)
+@filing_rate_limit(on_breach=_form_over_limit)
 def report_form() -> ResponseReturnValue:
     form = ReportForm()
     if request.method == "POST" and "add_suspect" in request.form:
@@ -118,7 +123,7 @@ def report_form() -> ResponseReturnValue:
     return _render_form(form, had_files=request.method == "POST" and bool(form.uploaded_files())), status
 
 
-def _render_form(form: ReportForm, had_files: bool) -> Response:
+def _render_form(form: ReportForm, had_files: bool, rate_limited: bool = False) -> Response:
     body = render_template(
         "reports/form.html",
         form=form,
@@ -128,6 +133,7 @@ def _render_form(form: ReportForm, had_files: bool) -> Response:
         currencies=COMMON_CURRENCIES,
         emergency_numbers=EMERGENCY_NUMBERS,
         files_dropped=had_files,
+        rate_limited=rate_limited,
         today=today_in_morocco().isoformat(),
         earliest=EARLIEST_INCIDENT.isoformat(),
         description_limits={"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
@@ -139,26 +145,33 @@ def _render_form(form: ReportForm, had_files: bool) -> Response:
 
 @bp.get("/report/confirmation")
 def confirmation() -> Response:
-    """Shows the receipt once: its slip is deleted as it is read, so a replayed cookie finds nothing."""
-    filed = session.pop(CONFIRMATION_KEY, None)
-    receipt = None
-    if isinstance(filed, dict) and {"slip", "pad"} <= filed.keys():
-        receipt = take_receipt(SlipTicket(str(filed["slip"]), str(filed["pad"])))
-    if filed is None or receipt is None:
+    """Shows the receipt once: its slip is deleted as it is read, so a replayed cookie finds nothing.
+
+    The session entry is dropped only once the page is rendered: a failed attempt can be retried.
+    """
+    filed = session.get(CONFIRMATION_KEY)
+    if not isinstance(filed, dict) or not {"slip", "pad", "reference", "category"} <= filed.keys():
+        session.pop(CONFIRMATION_KEY, None)
         return redirect(url_for(".track_form"), code=303)
-    category = CATEGORY_BY_CODE.get(filed["category"])
-    body = render_template(
-        "reports/confirmation.html",
-        reference=filed["reference"],
-        receipt=receipt,
-        category=category,
-        emergency_numbers=EMERGENCY_NUMBERS,
-    )
+    with receipt_for_display(SlipTicket(str(filed["slip"]), str(filed["pad"]))) as receipt:
+        if receipt is None:
+            body = None
+        else:
+            body = render_template(
+                "reports/confirmation.html",
+                reference=filed["reference"],
+                receipt=receipt,
+                category=CATEGORY_BY_CODE.get(filed["category"]),
+                emergency_numbers=EMERGENCY_NUMBERS,
+            )
+    session.pop(CONFIRMATION_KEY, None)
+    if body is None:
+        return redirect(url_for(".track_form"), code=303)
     return _no_store(current_app.make_response(body))
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(tracking_limit, methods=["POST"], deduct_when=counts_as_failed_lookup)
+@tracking_rate_limit()
 def track_form() -> tuple[Response, int]:
     form = TrackForm()
     tracked = None
