@@ -23,6 +23,11 @@ ENVIRONMENT_KEYS = (
     "FILING_RATE_LIMIT",
     "TRACKING_RATE_LIMIT",
     "PROXY_COUNT",
+    "BROKER_VISIBILITY_TIMEOUT",
+    "TRIAGE_RECONCILE_AFTER",
+    "TRIAGE_RECONCILE_INTERVAL",
+    "CAMPAIGN_THRESHOLD",
+    "CAMPAIGN_WINDOW_DAYS",
 )
 
 
@@ -78,7 +83,8 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every model module, so that metadata (and Alembic's autogenerate) sees every table."""
     import intake.outbox.models
-    import intake.reports.models  # noqa: F401
+    import intake.reports.models
+    import intake.triage.models  # noqa: F401
 
 
 def _tune_sqlite(engine: Any) -> None:
@@ -118,4 +124,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """CLI groups are added here by later domains (`users`, `export`)."""
+    """One CLI group per domain: `jobs` here; later domains add `users` and `export`."""
+    from intake.outbox.commands import jobs
+
+    app.cli.add_command(jobs)

@@ -239,7 +239,7 @@ def test_a_failure_before_the_commit_removes_the_files(
     def broken_enqueue(*args: object) -> None:
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr("intake.reports.services.enqueue", broken_enqueue)
+    monkeypatch.setattr("intake.reports.services.queue_triage", broken_enqueue)
     with evidence_form(app):
         form = ReportForm(meta={"csrf": False})
         assert form.validate(), form.errors

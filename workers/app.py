@@ -6,9 +6,22 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 # Task modules the worker imports; the web process only publishes by name and never imports them.
-TASK_MODULES = ("workers.triage", "workers.outbox")
+TASK_MODULES = ("workers.triage", "workers.outbox", "workers.evidence")
+
+# For tasks that write to the database. A database down for a moment (restart, failover, a locked
+# SQLite file) is retried with exponential backoff, capped far below the visibility timeout; the
+# tasks are idempotent, so a retry after a partial run has no second effect. When the retries are
+# spent the job becomes a dead letter (FlaskTask.on_failure).
+DATABASE_RETRY: dict[str, Any] = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -17,32 +30,61 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+        def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+            """Retries are spent (or the error is not retryable): the job becomes a visible dead
+            letter instead of vanishing. Status lives in the database, never in the broker."""
+            from intake.outbox.services import mark_dead
+
+            with app.app_context():
+                mark_dead(task_id, exc)
+
     settings = app.config["CELERY"]
+    transport_options = dict(settings["broker_transport_options"])
+    if settings["broker_url"].startswith("redis"):
+        # A task taken but not acknowledged (its worker died) goes back to the queue after this
+        # long. Well above the longest task (task_time_limit) and the longest retry countdown
+        # (retry_backoff_max), or a slow task would be delivered twice while still running.
+        transport_options["visibility_timeout"] = app.config["BROKER_VISIBILITY_TIMEOUT"]
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(
         broker_url=settings["broker_url"],
-        broker_transport_options=settings["broker_transport_options"],
+        broker_transport_options=transport_options,
         # Status lives in the database, never in the broker: no result backend at all.
         task_ignore_result=True,
+        result_backend=None,
         # One queue name per deployment, so that two deployments (or test runs) can share a Redis.
         task_default_queue=settings["queue"],
-        result_backend=None,
         task_serializer="json",
         accept_content=["json"],
-        # A task is acknowledged after it ran, so a worker that dies mid-task leaves it queued.
+        # A task is acknowledged after it ran, so a worker that dies mid-task leaves it queued...
         task_acks_late=True,
+        # ...and a pool process killed mid-task (OOM, SIGKILL) hands its message back at once.
         task_reject_on_worker_lost=True,
+        # Take one message at a time: a dying worker holds (and delays) no more than one report.
         worker_prefetch_multiplier=1,
-        # Publishing from a web request must not hang when the broker is down: the outbox keeps the job.
+        # A stuck task is stopped instead of blocking a worker slot for ever; both limits are far
+        # below the visibility timeout.
+        task_soft_time_limit=240,
+        task_time_limit=300,
+        # Publishing must not hang a web request when the broker is down: a few quick tries, then
+        # the outbox row stays pending for beat's relay.
         task_publish_retry=True,
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=3,
+        # On SIGTERM (a deploy), running tasks get this long to finish before a cold shutdown;
+        # whatever is cut short is redelivered (acks_late) or re-queued by the reconciler.
+        worker_soft_shutdown_timeout=20.0,
+        worker_enable_soft_shutdown_on_idle=True,
         include=list(TASK_MODULES),
         timezone="UTC",
         enable_utc=True,
         beat_schedule={
             "relay-outbox": {"task": "outbox.relay", "schedule": app.config["OUTBOX_RELAY_INTERVAL"]},
+            "reconcile-triage": {
+                "task": "triage.reconcile",
+                "schedule": app.config["TRIAGE_RECONCILE_INTERVAL"],
+            },
         },
         beat_schedule_filename=app.config["VAR_DIR"] + "/celerybeat-schedule",
     )

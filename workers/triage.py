@@ -1,20 +1,19 @@
 """Triage tasks: take ids, call `intake.triage.services`."""
 
+from datetime import timedelta
+
 from celery import shared_task
-from sqlalchemy.exc import InterfaceError, OperationalError
+from flask import current_app
 
 from intake.triage import services
+from workers.app import DATABASE_RETRY
 
 
-# A database that is down for a moment (restart, failover, a locked SQLite file) is retried with
-# backoff; the task is idempotent, so a retry after a partial run has no second effect.
-@shared_task(
-    name="triage.triage_report",
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="triage.triage_report", **DATABASE_RETRY)
 def triage_report(report_id: int) -> None:
     services.triage_report(report_id)
+
+
+@shared_task(name="triage.reconcile")
+def reconcile() -> None:
+    services.requeue_stuck_reports(timedelta(seconds=current_app.config["TRIAGE_RECONCILE_AFTER"]))

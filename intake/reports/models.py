@@ -44,6 +44,12 @@ class SuspectKind(StrEnum):
     OTHER = "other"
 
 
+class EvidenceCheck(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 def _one_of(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
@@ -72,6 +78,8 @@ class Report(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Set by triage when the same contact sent a near-identical report shortly before; never deleted.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
 
     suspects: Mapped[list[SuspectIdentifier]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="SuspectIdentifier.id"
@@ -96,6 +104,9 @@ class Report(Model):
         Index("ix_reports_queue", "status", "priority", "created_at"),
         # Monthly counts scan a date range and group by these columns.
         Index("ix_reports_monthly", "created_at", "category", "region", "status"),
+        # Probable duplicates: the same contact within 24 hours.
+        Index("ix_reports_reporter_email", "reporter_email", "created_at"),
+        Index("ix_reports_reporter_phone", "reporter_phone", "created_at"),
     )
 
 
@@ -130,7 +141,18 @@ class EvidenceFile(Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Set by the evidence check in the worker: the type seen again from the content, and a preview
+    # for officers (images only, re-encoded without metadata); the original is never modified.
+    check_status: Mapped[str] = mapped_column(
+        String(10), default=EvidenceCheck.PENDING.value, server_default=EvidenceCheck.PENDING.value
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(String(200))
+    preview_name: Mapped[str | None] = mapped_column(String(80))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     report: Mapped[Report] = relationship(back_populates="evidence")
+
+    __table_args__ = (CheckConstraint(_one_of("check_status", EvidenceCheck), name="check_status"),)
 
 
 class StatusChange(Model):

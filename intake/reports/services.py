@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
-from intake.outbox.services import enqueue, relay_after_commit
+from intake.outbox.services import relay_after_commit
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
 from intake.reports.forms import ReportForm
@@ -23,10 +23,10 @@ from intake.reports.models import (
     SuspectIdentifier,
 )
 from intake.reports.receipts import hash_receipt, new_receipt, new_reference, receipt_matches
+from intake.triage.services import queue_triage
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
-TRIAGE_TASK = "triage.triage_report"
 _REFERENCE_ATTEMPTS = 5
 
 
@@ -164,11 +164,11 @@ def _add_report(
                 raise  # some other constraint: not something a new reference would fix
             stored = [_detached_copy(item) for item in stored]  # about one in 10^11: draw again
             continue
-        job = enqueue(TRIAGE_TASK, report.id)
+        job_id = queue_triage(report.id)
         slip = hold_receipt(receipt) if hold else None
         db.session.flush()
         filed = FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
-        return filed, job.id
+        return filed, job_id
     raise RuntimeError("could not draw a unique reference")
 
 

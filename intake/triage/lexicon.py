@@ -1,0 +1,82 @@
+"""Words that make a report urgent, and the normalisation that lets one list match how people write.
+
+Citizens write Modern Standard Arabic, Darija in Arabic script, Darija in Latin letters with digits
+("n9tlek" for نقتلك: 9 = ق, 7 = ح, 3 = ع, 5 = خ, 2 = ء, 8 = غ), French and English, often mixed in one
+sentence. Text and entries go through the same `normalise`, so an entry is written once, plainly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+_ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # and tatweel
+_ARABIC_LETTERS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+)
+# Arabizi digits inside a Latin word stand for Arabic letters.
+_ARABIZI = {"2": "a", "3": "a", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"}
+_ARABIZI_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[235679])[a-z0-9]+\b")
+# Two Latin spellings of one sound (French-style and English-style transliteration).
+_LATIN_VARIANTS = (("ou", "u"), ("ch", "sh"))
+
+
+def _arabizi(match: re.Match[str]) -> str:
+    return "".join(_ARABIZI.get(ch, ch) for ch in match.group(0))
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents or Arabic short vowels, one spelling per letter, single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    text = _ARABIZI_WORD.sub(_arabizi, text)
+    text = re.sub(r"(\w)\1+", r"\1", text)  # doubled or stretched letters: "nqtlllek", "rassi"
+    for variant, plain in _LATIN_VARIANTS:
+        text = text.replace(variant, plain)
+    return " ".join(re.findall(r"\w+", text))
+
+
+# Threats to someone's life or body, and announced self-harm, as people write them.
+THREATS_AND_SELF_HARM: tuple[str, ...] = (
+    # Modern Standard Arabic
+    "سأقتلك", "سوف أقتلك", "سأقتلكم", "أقتلك", "سأذبحك", "سأؤذيك", "تهديد بالقتل", "هددني بالقتل",
+    "سأنتحر", "أريد أن أنتحر", "أفكر في الانتحار", "سأقتل نفسي", "أنهي حياتي", "الانتحار",
+    # Darija, Arabic script
+    "غادي نقتلك", "نقتلك", "نذبحك", "نقتلكم", "غادي نقتل راسي", "نقتل راسي", "بغيت نموت", "غادي ننتحر",
+    # Darija, Latin script (after normalise: 9 -> q, 7 -> h, ...)
+    "n9tlek", "n9tlk", "nqtlek", "ghadi n9tlek", "ndb7ek", "ndba7ek", "n9tl rasi", "n9tel rassi",
+    "bghit nmout", "ghadi ntn7er",
+    # French
+    "je vais te tuer", "je vais vous tuer", "il va me tuer", "menace de mort", "menaces de mort",
+    "menacé de mort", "te égorger", "je vais me tuer", "me suicider", "me suicide", "suicide",
+    "en finir avec la vie", "mettre fin à mes jours",
+    # English
+    "kill you", "going to kill", "death threat", "threatened to kill", "kill myself",
+    "end my life", "suicide",
+)  # fmt: skip
+
+# An attack still under way (ransomware encrypting, an intruder still inside).
+ONGOING_ATTACK: tuple[str, ...] = (
+    "en cours", "toujours en cours", "encore en train", "ongoing", "still encrypting", "right now",
+    "mazal", "ba9i", "ما زال", "مازال", "لا يزال", "جاري", "الآن",
+)  # fmt: skip
+
+LEXICONS: dict[str, tuple[str, ...]] = {
+    "threats_and_self_harm": THREATS_AND_SELF_HARM,
+    "ongoing_attack": ONGOING_ATTACK,
+}
+
+
+@cache
+def _pattern(lexicon: str) -> re.Pattern[str]:
+    """One regex per lexicon: whole words, with the Arabic conjunctions و/ف allowed in front."""
+    entries = sorted({normalise(entry) for entry in LEXICONS[lexicon]}, key=len, reverse=True)
+    body = "|".join(re.escape(entry) for entry in entries if entry)
+    return re.compile(rf"(?<!\w)(?:[وف])?(?:{body})(?!\w)")
+
+
+def find_mentions(text: str, lexicon: str) -> list[str]:
+    """The entries of `lexicon` that `text` contains (normalised), in order of appearance."""
+    return _pattern(lexicon).findall(normalise(text))

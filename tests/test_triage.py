@@ -1,0 +1,269 @@
+"""Triage on the database: links through identifier groups, campaigns, duplicates, the recorded
+decision, one effect per report however often (or concurrently) the job runs, and the reconciler."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import func, select, text, update
+
+from intake.extensions import db
+from intake.outbox.models import OutboxJob
+from intake.outbox.services import dead_jobs, mark_dead, task_id_for
+from intake.reports.evidence import LocalEvidenceStore
+from intake.reports.forms import ReportForm, json_to_formdata
+from intake.reports.models import Report, StatusChange
+from intake.reports.services import FiledReport, file_report
+from intake.triage.models import GroupMember, IdentifierGroup, TriageDecision
+from intake.triage.rules import RULES_VERSION
+from intake.triage.services import requeue_stuck_reports, triage_report, triage_subject
+from intake.types import utcnow
+from tests.conftest import build_app, empty_tables
+from tests.factories import DESCRIPTION_AR, report_payload
+
+SCAM_URL = "https://livraison-colis-ma.example/suivi?utm_source=sms&id=1"
+
+
+def file(app: Flask, tmp_path: Path, **overrides: Any) -> FiledReport:
+    formdata, type_errors = json_to_formdata(report_payload(**overrides))
+    assert not type_errors
+    with app.test_request_context():
+        form = ReportForm(formdata=formdata, meta={"csrf": False})
+        assert form.validate(), form.errors
+        return file_report(
+            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
+        )
+
+
+def reload(report_id: int) -> Report:
+    db.session.expire_all()
+    report = db.session.get(Report, report_id)
+    assert report is not None
+    return report
+
+
+def anonymous(**overrides: Any) -> dict[str, Any]:
+    return {
+        "anonymous": True,
+        "reporter_name": None,
+        "reporter_email": None,
+        "reporter_phone": None,
+        **overrides,
+    }
+
+
+def test_a_phone_seen_before_links_the_reports_and_raises_priority(
+    app: Flask, tmp_path: Path, backend: str
+) -> None:
+    phone = [{"kind": "phone", "value": "06 12 34 56 78"}]
+    first = file(app, tmp_path, suspects=phone, **anonymous(loss_amount=None))
+    second = file(
+        app, tmp_path, suspects=[{"kind": "phone", "value": "+212612345678"}], **anonymous(loss_amount=None)
+    )
+    assert triage_report(first.report_id) and triage_report(second.report_id)
+    assert reload(first.report_id).priority == "normal"
+    assert reload(second.report_id).priority == "high"
+    groups = db.session.scalars(select(IdentifierGroup).where(IdentifierGroup.kind == "phone")).all()
+    assert [(g.normalised, g.report_count) for g in groups] == [("+212612345678", 2)]
+    members = db.session.scalars(
+        select(GroupMember.report_id).where(GroupMember.group_id == groups[0].id)
+    ).all()
+    assert sorted(members) == sorted([first.report_id, second.report_id])
+    decision = db.session.scalar(select(TriageDecision).where(TriageDecision.report_id == second.report_id))
+    assert decision is not None and decision.reasons == ["identifier_seen_before"]
+    assert decision.rules_version == RULES_VERSION and decision.priority == "high"
+
+
+def test_many_reports_of_one_url_are_one_campaign_group(app: Flask, tmp_path: Path, backend: str) -> None:
+    app.config["CAMPAIGN_THRESHOLD"] = 3
+    filed = [
+        file(app, tmp_path, suspects=[{"kind": "url", "value": SCAM_URL}], **anonymous()) for _ in range(5)
+    ]
+    for report in filed:
+        assert triage_report(report.report_id)
+    group = db.session.scalar(select(IdentifierGroup).where(IdentifierGroup.kind == "url"))
+    assert group is not None and group.report_count == 5 and group.campaign_at is not None
+    assert db.session.scalar(select(func.count(IdentifierGroup.id)).where(IdentifierGroup.kind == "url")) == 1
+    reasons = [
+        db.session.scalar(select(TriageDecision.reasons).where(TriageDecision.report_id == r.report_id))
+        for r in filed
+    ]
+    assert ["campaign" in r for r in reasons] == [False, False, True, True, True]
+
+
+def test_an_old_report_does_not_count_towards_a_campaign(app: Flask, tmp_path: Path) -> None:
+    app.config["CAMPAIGN_THRESHOLD"] = 2
+    old = file(app, tmp_path, suspects=[{"kind": "url", "value": SCAM_URL}], **anonymous())
+    db.session.execute(
+        update(Report).where(Report.id == old.report_id).values(created_at=utcnow() - timedelta(days=45))
+    )
+    db.session.commit()
+    triage_report(old.report_id)
+    new = file(app, tmp_path, suspects=[{"kind": "url", "value": SCAM_URL}], **anonymous())
+    triage_report(new.report_id)
+    group = db.session.scalar(select(IdentifierGroup).where(IdentifierGroup.kind == "url"))
+    assert group is not None and group.report_count == 2 and group.campaign_at is None
+
+
+def test_the_same_contact_resending_a_near_identical_report_is_flagged_not_deleted(
+    app: Flask, tmp_path: Path, backend: str
+) -> None:
+    first = file(app, tmp_path, description=DESCRIPTION_AR)
+    again = file(app, tmp_path, description=DESCRIPTION_AR.replace("2500", "2 500") + " شكرا")
+    other_story = file(
+        app, tmp_path, description="تلقيت رسالة نصية تطلب مني تحديث بياناتي البنكية عبر رابط مزيف."
+    )
+    stranger = file(app, tmp_path, description=DESCRIPTION_AR, **anonymous())
+    for report in (first, again, other_story, stranger):
+        triage_report(report.report_id)
+    assert reload(again.report_id).duplicate_of_id == first.report_id
+    assert reload(first.report_id).duplicate_of_id is None
+    assert reload(other_story.report_id).duplicate_of_id is None
+    assert reload(stranger.report_id).duplicate_of_id is None  # anonymous: no contact to compare
+    assert db.session.scalar(select(func.count(Report.id))) == 4
+
+
+def test_a_second_run_changes_nothing(app: Flask, tmp_path: Path, backend: str) -> None:
+    filed = file(app, tmp_path)
+    assert triage_report(filed.report_id) is True
+    assert triage_report(filed.report_id) is False
+    assert db.session.scalar(select(func.count(TriageDecision.id))) == 1
+    assert db.session.scalar(select(func.sum(IdentifierGroup.report_count))) == 2  # phone and url, once each
+    steps = db.session.scalars(
+        select(StatusChange.to_status).where(StatusChange.report_id == filed.report_id)
+    )
+    assert list(steps) == ["received", "triaged"]
+
+
+@pytest.mark.postgres
+def test_concurrent_runs_have_one_effect(tmp_path: Path, postgres_url: str) -> None:
+    """Four workers get the same job at the same moment: one claims it, the others find nothing."""
+    shared = build_app(tmp_path / "pg", postgres_url)
+    with shared.app_context():
+        upgrade()
+        empty_tables()
+        filed = file(shared, tmp_path)
+    results: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def run() -> None:
+        with shared.app_context():
+            barrier.wait()
+            results.append(triage_report(filed.report_id))
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [False, False, False, True]
+    with shared.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(TriageDecision.id)).where(TriageDecision.report_id == filed.report_id)
+            )
+            == 1
+        )
+        assert (
+            db.session.scalar(
+                select(func.count(GroupMember.id)).where(GroupMember.report_id == filed.report_id)
+            )
+            == 2
+        )
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_linking_reads_indexes_not_tables(app: Flask, backend: str) -> None:
+    """The queries that link a report use their indexes, whatever the size of the tables (on
+    PostgreSQL, the production database)."""
+    db.session.execute(text("SET enable_seqscan = off"))  # an empty table would be scanned otherwise
+    plans = {
+        "group": "SELECT id FROM identifier_groups WHERE kind = 'url' AND normalised = 'x'",
+        "recent": "SELECT id FROM identifier_group_members WHERE group_id = 1 AND report_created_at >= now() LIMIT 5",
+        "duplicates": "SELECT id FROM reports WHERE reporter_email = 'a@b.c' AND created_at >= now() - interval '1 day'",
+        "stuck": "SELECT id FROM reports WHERE status = 'received' AND priority IS NULL AND created_at < now() ORDER BY created_at LIMIT 500",
+    }
+    for name, query in plans.items():
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {query}")))
+        assert "Seq Scan" not in plan and "Index" in plan, (name, plan)
+    db.session.rollback()
+
+
+def test_the_reconciler_requeues_only_reports_whose_job_was_lost(
+    app: Flask, tmp_path: Path, backend: str
+) -> None:
+    lost, pending, dead, done = (file(app, tmp_path) for _ in range(4))
+    triage_report(done.report_id)
+    long_ago = utcnow() - timedelta(hours=2)
+    db.session.execute(update(Report).values(created_at=long_ago))
+    db.session.execute(update(OutboxJob).values(published_at=long_ago))  # published, then lost
+    db.session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.subject == triage_subject(pending.report_id))
+        .values(published_at=None)
+    )
+    db.session.commit()
+    dead_job = db.session.scalar(
+        select(OutboxJob.id).where(OutboxJob.subject == triage_subject(dead.report_id))
+    )
+    assert dead_job is not None
+    mark_dead(task_id_for(dead_job), RuntimeError("kept failing"))
+    before = db.session.scalar(select(func.count(OutboxJob.id)))
+    assert requeue_stuck_reports(timedelta(minutes=10)) == 1
+    new_jobs = db.session.scalars(select(OutboxJob.subject).where(OutboxJob.id > (before or 0))).all()
+    assert new_jobs == [triage_subject(lost.report_id)]
+    assert requeue_stuck_reports(timedelta(minutes=10)) == 0  # its new job is recent now
+    assert [job.id for job in dead_jobs()] == [dead_job]
+
+
+def test_dead_jobs_are_listed_and_retried_from_the_cli(app: Flask, tmp_path: Path) -> None:
+    filed = file(app, tmp_path)
+    job_id = db.session.scalar(
+        select(OutboxJob.id).where(OutboxJob.subject == triage_subject(filed.report_id))
+    )
+    assert job_id is not None
+    assert mark_dead(task_id_for(job_id), ValueError("bad data")) == job_id
+    runner = app.test_cli_runner()
+    listing = runner.invoke(args=["jobs", "dead"])
+    assert (
+        listing.exit_code == 0
+        and f"{job_id}\ttriage.triage_report\t{triage_subject(filed.report_id)}" in listing.output
+    )
+    assert "ValueError: bad data" in listing.output
+    assert runner.invoke(args=["jobs", "retry"]).exit_code != 0  # ids or --all, never by accident
+    retried = runner.invoke(args=["jobs", "retry", str(job_id)])
+    assert retried.exit_code == 0 and "1 job(s) queued again." in retried.output
+    db.session.expire_all()
+    job = db.session.get(OutboxJob, job_id)
+    assert job is not None and job.dead_at is None and job.published_at is not None
+    assert runner.invoke(args=["jobs", "dead"]).output.strip() == "No dead jobs."
+
+
+def test_a_task_that_keeps_failing_becomes_a_dead_letter(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workers.triage
+
+    filed = file(app, tmp_path)
+    job_id = db.session.scalar(
+        select(OutboxJob.id).where(OutboxJob.subject == triage_subject(filed.report_id))
+    )
+    assert job_id is not None
+
+    def broken(report_id: int) -> bool:
+        raise ValueError("a rule crashed")
+
+    monkeypatch.setattr(workers.triage.services, "triage_report", broken)
+    result = workers.triage.triage_report.apply(args=[filed.report_id], task_id=task_id_for(job_id))
+    assert result.failed()
+    assert [(job.id, job.last_error) for job in dead_jobs()] == [(job_id, "ValueError: a rule crashed")]
+    assert reload(filed.report_id).status == "received"  # not lost: visible, and retryable
