@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -37,19 +38,21 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
             process.wait(timeout)
 
 
-@contextmanager
-def celery_worker(
-    env: Mapping[str, str], log_path: Path, beat: bool = False
-) -> Iterator[subprocess.Popen[bytes]]:
-    """`celery worker` in its own process group, on the broker and database `env` names."""
+def start_worker(
+    env: Mapping[str, str], log_path: Path, beat: bool = False, concurrency: int | None = None
+) -> subprocess.Popen[bytes]:
+    """`celery worker` in its own process group, on the broker and database `env` names.
+
+    `concurrency` runs a prefork pool of that size; by default one process does everything (solo)."""
+    pool = ["--pool", "prefork", "--concurrency", str(concurrency)] if concurrency else ["--pool", "solo"]
     command = [
-        sys.executable, "-m", "celery", "-A", "workers.main", "worker",
-        "--pool", "solo", "--loglevel", "INFO", "--without-mingle", "--without-gossip", "--without-heartbeat",
+        sys.executable, "-m", "celery", "-A", "workers.main", "worker", *pool,
+        "--loglevel", "INFO", "--without-mingle", "--without-gossip", "--without-heartbeat",
     ]  # fmt: skip
     if beat:
         command += ["--beat", "--schedule", str(log_path.with_suffix(".beat"))]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
             command,
             cwd=PROJECT_ROOT,
             env={**os.environ, **env},
@@ -57,10 +60,73 @@ def celery_worker(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+
+@contextmanager
+def celery_worker(
+    env: Mapping[str, str], log_path: Path, beat: bool = False, concurrency: int | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_worker(env, log_path, beat, concurrency)
     try:
         yield process
     finally:
         stop(process)
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the whole process group: no warm shutdown, nothing acknowledged, nothing cleaned up."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(20)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port: one it may stop, restart and flush
+    without touching anybody else's data."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        command = [
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(self.folder), "--maxmemory-policy", "noeviction",
+        ]  # fmt: skip
+        with (self.folder / "redis.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        wait_for(self.ping, 10, what=f"redis-server on port {self.port}")
+
+    def ping(self) -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping())
+        except redis.exceptions.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+    def flush(self) -> None:
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        client.flushall()
+        client.close()
 
 
 def log_tail(path: Path, lines: int = 40) -> str:

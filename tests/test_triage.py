@@ -3,6 +3,8 @@ decision, one effect per report however often (or concurrently) the job runs, an
 
 from __future__ import annotations
 
+import hashlib
+import io
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -18,14 +20,14 @@ from intake.outbox.models import OutboxJob
 from intake.outbox.services import dead_jobs, mark_dead, task_id_for
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.forms import ReportForm, json_to_formdata
-from intake.reports.models import Report, StatusChange
+from intake.reports.models import EvidenceFile, Report, StatusChange
 from intake.reports.services import FiledReport, file_report
 from intake.triage.models import GroupMember, IdentifierGroup, TriageDecision
 from intake.triage.rules import RULES_VERSION
 from intake.triage.services import requeue_stuck_reports, triage_report, triage_subject
 from intake.types import utcnow
 from tests.conftest import build_app, empty_tables
-from tests.factories import DESCRIPTION_AR, report_payload
+from tests.factories import DESCRIPTION_AR, form_data, png_bytes, report_payload
 
 SCAM_URL = "https://livraison-colis-ma.example/suivi?utm_source=sms&id=1"
 
@@ -267,3 +269,45 @@ def test_a_task_that_keeps_failing_becomes_a_dead_letter(
     assert result.failed()
     assert [(job.id, job.last_error) for job in dead_jobs()] == [(job_id, "ValueError: a rule crashed")]
     assert reload(filed.report_id).status == "received"  # not lost: visible, and retryable
+
+
+def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, backend: str) -> None:
+    from flask_babel import force_locale
+
+    from intake.triage.evidence_checks import check_evidence
+    from intake.triage.summary import triage_summary
+
+    phone = [{"kind": "phone", "value": "0612345678"}, {"kind": "url", "value": SCAM_URL}]
+    earlier = [file(app, tmp_path, suspects=phone[:1], **anonymous()) for _ in range(2)]
+    for report in earlier:
+        triage_report(report.report_id)
+    with app.test_request_context(
+        "/api/v1/reports",
+        method="POST",
+        data={**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")},
+        content_type="multipart/form-data",
+    ):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        filed = file_report(
+            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
+        )
+    triage_report(filed.report_id)
+    [evidence_id] = db.session.scalars(
+        select(EvidenceFile.id).where(EvidenceFile.report_id == filed.report_id)
+    )
+    check_evidence(evidence_id, LocalEvidenceStore(tmp_path / "evidence"))
+
+    with app.test_request_context(), force_locale("fr"):
+        summary = triage_summary(filed.report_id)
+    assert summary is not None and summary.reference == filed.reference and summary.priority == "high"
+    assert [r.rule for r in summary.reasons] == ["recent_money_loss", "identifier_seen_before"]
+    assert summary.reasons[1].label.startswith("Un identifiant de l’auteur présumé")
+    by_kind = {item.kind: item for item in summary.identifiers}
+    assert by_kind["phone"].other_reports == 2 and by_kind["phone"].value == "06 12 34 56 78"
+    assert set(by_kind["phone"].other_references) == {r.reference for r in earlier}
+    assert by_kind["url"].other_reports == 0 and not summary.in_campaign
+    assert [(e.original_name, e.check_status, e.has_preview) for e in summary.evidence] == [
+        ("capture.png", "accepted", True)
+    ]
+    assert summary.evidence[0].sha256 == hashlib.sha256(png_bytes()).hexdigest()

@@ -26,15 +26,21 @@ def _arabizi(match: re.Match[str]) -> str:
     return "".join(_ARABIZI.get(ch, ch) for ch in match.group(0))
 
 
+def _collapse(text: str) -> str:
+    """Doubled or stretched letters count once: "nqtlllek", "rassi"."""
+    return re.sub(r"(\w)\1+", r"\1", text)
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents or Arabic short vowels, one spelling per letter, single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_LETTERS)
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = _ARABIZI_WORD.sub(_arabizi, text)
-    text = re.sub(r"(\w)\1+", r"\1", text)  # doubled or stretched letters: "nqtlllek", "rassi"
+    text = _collapse(text)
     for variant, plain in _LATIN_VARIANTS:
         text = text.replace(variant, plain)
+    text = _collapse(text)  # a variant can make a new double: "uou" -> "uu" -> "u"
     return " ".join(re.findall(r"\w+", text))
 
 
