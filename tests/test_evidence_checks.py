@@ -94,7 +94,7 @@ def test_pdfs_are_checked_but_never_previewed(app: Flask, store: LocalEvidenceSt
     ("data", "reason"),
     [
         (png_header_only(100_000, 100_000), "decompression bomb"),
-        (png_header_only(9_000, 9_000), "too large to preview"),
+        (png_header_only(9_000, 9_000), "over the pixel limit"),
         (png_bytes(40, 40)[:-30] + b"\x00" * 30, "corrupt image"),
     ],
     ids=["bomb", "over-the-pixel-limit", "corrupt"],
@@ -126,3 +126,36 @@ def test_a_second_delivery_does_nothing(app: Flask, store: LocalEvidenceStore) -
     assert check_evidence(item.id, store) is False
     previews = [p for p in store.root.rglob("*") if p.is_file() and p.name != item.stored_name]
     assert len(previews) == 1
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_concurrent_deliveries_write_one_result(app: Flask, store: LocalEvidenceStore, backend: str) -> None:
+    """Two workers check the same file at once: one result is written, the loser's preview removed."""
+    import threading
+
+    item = stored_evidence(store, jpeg_with_gps(), "image/jpeg")
+    item_id = item.id
+    db.session.remove()
+    results: list[bool] = []
+    barrier = threading.Barrier(3)
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            results.append(check_evidence(item_id, store))
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [False, False, True]
+    previews = [p for p in store.root.rglob("*") if p.is_file() and p.name != stored_name(item_id)]
+    assert len(previews) == 1
+
+
+def stored_name(evidence_id: int) -> str:
+    item = db.session.get(EvidenceFile, evidence_id)
+    assert item is not None
+    return item.stored_name

@@ -23,7 +23,9 @@ from intake.types import utcnow
 
 log = logging.getLogger(__name__)
 # Far above any screenshot or phone photo (a 48-megapixel camera), far below a bomb's billions.
+# Pillow warns above this and refuses outright above twice this; the warning is made an error below.
 MAX_PREVIEW_SOURCE_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PREVIEW_SOURCE_PIXELS
 PREVIEW_SIZE = (1600, 1600)
 IMAGE_FORMATS = {"image/png": ["PNG"], "image/jpeg": ["JPEG"]}
 _READ_CHUNK = 1024 * 1024
@@ -58,14 +60,12 @@ def make_preview(data: bytes, media_type: str) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[media_type]) as image:
-                if image.width * image.height > MAX_PREVIEW_SOURCE_PIXELS:
-                    raise EvidenceRejected(
-                        f"image too large to preview ({image.width}x{image.height} pixels)"
-                    )
                 image.load()
                 pixels = image.convert("RGBA" if media_type == "image/png" else "RGB")
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except Image.DecompressionBombError as error:
         raise EvidenceRejected("decompression bomb: refused to open") from error
+    except Image.DecompressionBombWarning as error:
+        raise EvidenceRejected(f"over the pixel limit ({MAX_PREVIEW_SOURCE_PIXELS:,} pixels)") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise EvidenceRejected(f"corrupt image: {type(error).__name__}") from error
     pixels.thumbnail(PREVIEW_SIZE)
