@@ -121,10 +121,13 @@ class RedisServer:
             stop(self.process)
             self.process = None
 
-    def flush(self) -> None:
+    def client(self) -> Any:
         import redis
 
-        client = redis.Redis.from_url(self.url)
+        return redis.Redis.from_url(self.url)
+
+    def flush(self) -> None:
+        client = self.client()
         client.flushall()
         client.close()
 

@@ -83,6 +83,21 @@ def test_a_photo_gets_a_small_preview_without_location_and_the_original_is_untou
         assert hashlib.sha256(kept.read()).hexdigest() == item.sha256 == hashlib.sha256(original).hexdigest()
 
 
+def test_a_phone_photo_taken_sideways_is_previewed_upright(app: Flask, store: LocalEvidenceStore) -> None:
+    image = Image.new("RGB", (400, 100), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees to display
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    item = stored_evidence(store, out.getvalue(), "image/jpeg")
+    assert check_evidence(item.id, store)
+    db.session.refresh(item)
+    assert item.preview_name is not None
+    with store.open(item.preview_name) as preview_file:
+        preview = Image.open(io.BytesIO(preview_file.read()))
+    assert preview.size == (100, 400) and not preview.getexif()
+
+
 def test_pdfs_are_checked_but_never_previewed(app: Flask, store: LocalEvidenceStore) -> None:
     item = stored_evidence(store, PDF_BYTES, "application/pdf")
     assert check_evidence(item.id, store)

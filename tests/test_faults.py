@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from intake.extensions import db
+from intake.outbox.models import OutboxJob
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.forms import ReportForm, json_to_formdata
 from intake.reports.models import Report, StatusChange
@@ -123,6 +124,9 @@ def test_worker_killed_mid_task(stack: Stack, tmp_path: Path) -> None:
         wait_for(lambda: counts()[1] >= 10, 60, what=f"the first reports triaged\n{log_tail(stack.log)}")
         kill(worker)
         assert counts()[1] < accepted, "the worker finished before it could be killed: file more reports"
+        # the message it was working on was taken and never acknowledged: only the reconciler
+        # (the visibility timeout is an hour) can bring that report back
+        assert stack.redis.client().hlen("unacked") >= 1
     finally:
         kill(worker)
     with celery_worker(stack.env, stack.log, beat=True):
@@ -132,9 +136,11 @@ def test_worker_killed_mid_task(stack: Stack, tmp_path: Path) -> None:
 def test_redis_flushed_with_jobs_in_it(stack: Stack, tmp_path: Path) -> None:
     """Every queued message vanishes; the reconciler re-queues the reports still received."""
     accepted = len(file_directly(stack.app, 20, tmp_path))
-    stack.redis.flush()
+    assert db.session.scalar(select(func.count(OutboxJob.id)).where(OutboxJob.published_at.is_(None))) == 0
+    stack.redis.flush()  # every job was in Redis, and now none is
     with celery_worker(stack.env, stack.log, beat=True):
         all_triaged_once(accepted, stack)
+    assert "reconciler: 20 report(s)" in stack.log.read_text()
 
 
 def test_the_same_job_delivered_twice_has_one_effect(stack: Stack, tmp_path: Path) -> None:

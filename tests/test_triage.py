@@ -220,7 +220,8 @@ def test_the_reconciler_requeues_only_reports_whose_job_was_lost(
     assert dead_job is not None
     mark_dead(task_id_for(dead_job), RuntimeError("kept failing"))
     before = db.session.scalar(select(func.count(OutboxJob.id)))
-    assert requeue_stuck_reports(timedelta(minutes=10)) == 1
+    # a batch of one still finds the lost report: the others are filtered out in SQL, not after
+    assert requeue_stuck_reports(timedelta(minutes=10), limit=1) == 1
     new_jobs = db.session.scalars(select(OutboxJob.subject).where(OutboxJob.id > (before or 0))).all()
     assert new_jobs == [triage_subject(lost.report_id)]
     assert requeue_stuck_reports(timedelta(minutes=10)) == 0  # its new job is recent now
@@ -311,3 +312,26 @@ def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, 
         ("capture.png", "accepted", True)
     ]
     assert summary.evidence[0].sha256 == hashlib.sha256(png_bytes()).hexdigest()
+
+
+def test_the_reconciler_requeues_evidence_checks_whose_job_was_lost(app: Flask, tmp_path: Path) -> None:
+    with app.test_request_context(
+        "/api/v1/reports",
+        method="POST",
+        data={**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")},
+        content_type="multipart/form-data",
+    ):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        filed = file_report(
+            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
+        )
+    triage_report(filed.report_id)
+    long_ago = utcnow() - timedelta(hours=2)
+    db.session.execute(update(EvidenceFile).values(created_at=long_ago))
+    db.session.execute(update(OutboxJob).values(published_at=long_ago))  # the check's message was lost
+    db.session.commit()
+    [evidence_id] = db.session.scalars(select(EvidenceFile.id))
+    assert requeue_stuck_reports(timedelta(minutes=10)) == 1
+    subjects = db.session.scalars(select(OutboxJob.subject).order_by(OutboxJob.id.desc()).limit(1)).all()
+    assert subjects == [f"evidence:{evidence_id}"]

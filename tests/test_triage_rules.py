@@ -60,8 +60,16 @@ def test_urgent_categories_are_urgent(category: str) -> None:
         "ma bqit 9ader, bghit nmout, les photos tsaraw f ga3 l groupes",
         "Si ces photos sortent je vais me suicider, je n'en peux plus.",
         "إذا نشر الصور سأنتحر، لم أعد أحتمل.",
+        # Darija's future prefix, stuck to the verb, in both scripts
+        "كيصيفط ليا ميساجات: غانقتلك، وعارف فين كنسكن.",
+        "ki9ol lia ghan9tlek ila ma rje3tich lflous",
+        "8adi n9tlek, 3reft fin katskun",
+        "ما بقيتش قادرة، بغيت ننتحر من بعد ما نشر التصاور",
+        "Il m'a dit j'vais te tuer si tu portes plainte.",
+        "Je suis suicidaire depuis qu'il a publié les photos.",
         # English
         "He keeps texting me that he is going to kill my brother.",
+        "I feel suicidal since the pictures went online.",
     ],
 )
 def test_threat_and_self_harm_words_make_any_category_urgent(description: str) -> None:

@@ -88,6 +88,7 @@ def celery_init_app(app: Flask) -> Celery:
         },
         beat_schedule_filename=app.config["VAR_DIR"] + "/celerybeat-schedule",
     )
+
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

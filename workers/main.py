@@ -1,6 +1,18 @@
 """Entry point for `celery -A workers.main worker|beat`: builds the Flask app once per process."""
 
+from typing import Any
+
+from celery.signals import worker_process_init
+
 from intake import create_app
+from intake.extensions import db
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
+
+
+@worker_process_init.connect
+def fresh_connections_in_each_child(**_: Any) -> None:
+    """A forked pool process must not share the parent's pooled database connections."""
+    with flask_app.app_context():
+        db.engine.dispose(close=False)

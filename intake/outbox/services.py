@@ -144,13 +144,3 @@ def retry_dead(job_ids: Iterable[int] | None = None) -> int:
     if count:
         relay_pending()
     return count
-
-
-def has_live_job(subject: str, published_since: datetime) -> bool:
-    """A job for `subject` that is pending, dead (left for an admin), or published recently."""
-    latest = db.session.scalar(
-        select(OutboxJob).where(OutboxJob.subject == subject).order_by(OutboxJob.id.desc()).limit(1)
-    )
-    if latest is None:
-        return False
-    return latest.published_at is None or latest.dead_at is not None or latest.published_at >= published_since

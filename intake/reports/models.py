@@ -152,7 +152,11 @@ class EvidenceFile(Model):
 
     report: Mapped[Report] = relationship(back_populates="evidence")
 
-    __table_args__ = (CheckConstraint(_one_of("check_status", EvidenceCheck), name="check_status"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("check_status", EvidenceCheck), name="check_status"),
+        # The reconciler looks for checks still pending long after the report was triaged.
+        Index("ix_evidence_files_check", "check_status", "created_at"),
+    )
 
 
 class StatusChange(Model):

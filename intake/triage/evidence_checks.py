@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import CursorResult, select, update
 
 from intake.extensions import db
@@ -22,8 +21,8 @@ from intake.reports.models import EvidenceCheck, EvidenceFile
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
-# Far above any screenshot or phone photo (a 48-megapixel camera), far below a bomb's billions.
-# Pillow warns above this and refuses outright above twice this; the warning is made an error below.
+# Above any screenshot or phone photo (a 48-megapixel camera), far below a bomb's billions. Pillow
+# refuses to open twice this (DecompressionBombError); between the two, make_preview refuses itself.
 MAX_PREVIEW_SOURCE_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PREVIEW_SOURCE_PIXELS
 PREVIEW_SIZE = (1600, 1600)
@@ -55,20 +54,25 @@ def _sha256(store: EvidenceStore, stored_name: str) -> str:
 
 
 def make_preview(data: bytes, media_type: str) -> bytes:
-    """A PNG or JPEG rebuilt from the pixels only: no EXIF, no GPS, no comments, at most 1600 px."""
+    """A PNG or JPEG rebuilt from the pixels only: no EXIF, no GPS, no comments, at most 1600 px,
+    turned the way the camera meant (EXIF orientation applied before the metadata is dropped)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[media_type]) as image:
-                image.load()
-                pixels = image.convert("RGBA" if media_type == "image/png" else "RGB")
+        with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS[media_type]) as image:
+            if image.width * image.height > MAX_PREVIEW_SOURCE_PIXELS:
+                raise EvidenceRejected(f"over the pixel limit ({MAX_PREVIEW_SOURCE_PIXELS:,} pixels)")
+            if media_type == "image/jpeg":
+                image.draft("RGB", PREVIEW_SIZE)  # decode at a reduced scale: far less memory
+            image.thumbnail(PREVIEW_SIZE)  # shrink before any conversion copies the pixels
+            upright = ImageOps.exif_transpose(image)
+            pixels = upright.convert("RGBA" if media_type == "image/png" else "RGB")
     except Image.DecompressionBombError as error:
         raise EvidenceRejected("decompression bomb: refused to open") from error
-    except Image.DecompressionBombWarning as error:
+    except Image.DecompressionBombWarning as error:  # when warnings are errors: the same limit
         raise EvidenceRejected(f"over the pixel limit ({MAX_PREVIEW_SOURCE_PIXELS:,} pixels)") from error
+    except MemoryError as error:
+        raise EvidenceRejected("not enough memory to open the image") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise EvidenceRejected(f"corrupt image: {type(error).__name__}") from error
-    pixels.thumbnail(PREVIEW_SIZE)
     clean = Image.new(pixels.mode, pixels.size)  # a fresh image carries none of the original's info
     clean.paste(pixels)
     out = io.BytesIO()

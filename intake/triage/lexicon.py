@@ -17,7 +17,7 @@ _ARABIC_LETTERS = str.maketrans(
 )
 # Arabizi digits inside a Latin word stand for Arabic letters.
 _ARABIZI = {"2": "a", "3": "a", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"}
-_ARABIZI_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[235679])[a-z0-9]+\b")
+_ARABIZI_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[2356789])[a-z0-9]+\b")
 # Two Latin spellings of one sound (French-style and English-style transliteration).
 _LATIN_VARIANTS = (("ou", "u"), ("ch", "sh"))
 
@@ -48,19 +48,21 @@ def normalise(text: str) -> str:
 THREATS_AND_SELF_HARM: tuple[str, ...] = (
     # Modern Standard Arabic
     "سأقتلك", "سوف أقتلك", "سأقتلكم", "أقتلك", "سأذبحك", "سأؤذيك", "تهديد بالقتل", "هددني بالقتل",
-    "سأنتحر", "أريد أن أنتحر", "أفكر في الانتحار", "سأقتل نفسي", "أنهي حياتي", "الانتحار",
-    # Darija, Arabic script
-    "غادي نقتلك", "نقتلك", "نذبحك", "نقتلكم", "غادي نقتل راسي", "نقتل راسي", "بغيت نموت", "غادي ننتحر",
-    # Darija, Latin script (after normalise: 9 -> q, 7 -> h, ...)
-    "n9tlek", "n9tlk", "nqtlek", "ghadi n9tlek", "ndb7ek", "ndba7ek", "n9tl rasi", "n9tel rassi",
-    "bghit nmout", "ghadi ntn7er",
+    "سأنتحر", "أريد أن أنتحر", "أفكر في الانتحار", "سأقتل نفسي", "أنهي حياتي", "الانتحار", "انتحار",
+    "للانتحار", "محاولة انتحار", "أريد أن أموت",
+    # Darija, Arabic script (the future prefix غا/غ, as in غانقتلك, is allowed by the pattern)
+    "غادي نقتلك", "نقتلك", "نذبحك", "نقتلكم", "غادي نقتل راسي", "نقتل راسي", "نقتل نفسي", "بغيت نموت",
+    "غادي ننتحر", "بغيت ننتحر", "ننتحر",
+    # Darija, Latin script (after normalise: 9 -> q, 7 -> h, ...; the prefix gha/gh is allowed too)
+    "n9tlek", "n9tlk", "n9telek", "n9etlek", "n9atlek", "ghadi n9tlek", "ndb7ek", "ndba7ek", "n9tl rasi",
+    "n9tel rassi", "n9tel nefsi", "bghit nmout", "bghit nmot", "ghadi ntn7er", "ghadi nt7er", "nt7er",
     # French
-    "je vais te tuer", "je vais vous tuer", "il va me tuer", "menace de mort", "menaces de mort",
-    "menacé de mort", "te égorger", "je vais me tuer", "me suicider", "me suicide", "suicide",
-    "en finir avec la vie", "mettre fin à mes jours",
+    "je vais te tuer", "te tuer", "je vais vous tuer", "il va me tuer", "me tuer", "menace de mort",
+    "menaces de mort", "menacé de mort", "t'égorger", "me suicider", "me suicide", "suicide",
+    "suicidaire", "suicidaires", "je veux mourir", "en finir avec la vie", "mettre fin à mes jours",
     # English
-    "kill you", "going to kill", "death threat", "threatened to kill", "kill myself",
-    "end my life", "suicide",
+    "kill you", "kill me", "going to kill", "death threat", "threatened to kill", "kill myself",
+    "end my life", "suicide", "suicidal", "want to die",
 )  # fmt: skip
 
 # An attack still under way (ransomware encrypting, an intruder still inside).
@@ -77,10 +79,11 @@ LEXICONS: dict[str, tuple[str, ...]] = {
 
 @cache
 def _pattern(lexicon: str) -> re.Pattern[str]:
-    """One regex per lexicon: whole words, with the Arabic conjunctions و/ف allowed in front."""
+    """One regex per lexicon: whole words, with the conjunctions و/ف and Darija's future prefix
+    (غا, غ, gha: "غانقتلك", "ghan9tlek") allowed in front."""
     entries = sorted({normalise(entry) for entry in LEXICONS[lexicon]}, key=len, reverse=True)
     body = "|".join(re.escape(entry) for entry in entries if entry)
-    return re.compile(rf"(?<!\w)(?:[وف])?(?:{body})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:[وف]?(?:غا|غ)?|gha|gh)?(?:{body})(?!\w)")
 
 
 def find_mentions(text: str, lexicon: str) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.extensions import db
@@ -119,11 +119,14 @@ def probable_duplicate_of(report: Report) -> int | None:
         select(Report.id, Report.description)
         .where(
             or_(*contacts),
-            Report.id != report.id,
             Report.created_at >= report.created_at - DUPLICATE_WINDOW,
-            Report.created_at <= report.created_at,
+            # strictly earlier (ties broken by id), so two reports never flag each other
+            or_(
+                Report.created_at < report.created_at,
+                and_(Report.created_at == report.created_at, Report.id < report.id),
+            ),
         )
-        .order_by(Report.created_at)
+        .order_by(Report.created_at.desc(), Report.id.desc())  # the nearest earlier ones
         .limit(DUPLICATE_CANDIDATES)
     ).all()
     text = normalise(report.description)[:DUPLICATE_COMPARED_CHARS]

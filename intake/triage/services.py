@@ -8,14 +8,15 @@ even a concurrent one, finds nothing to claim and changes nothing.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import ColumnElement, CursorResult, String, cast, exists, literal, or_, select, update
 
 from intake.extensions import db
-from intake.outbox.services import enqueue, has_live_job, relay_after_commit, relay_pending
-from intake.reports.models import Report, ReportStatus, StatusChange
+from intake.outbox.models import OutboxJob
+from intake.outbox.services import enqueue, relay_after_commit, relay_pending
+from intake.reports.models import EvidenceCheck, EvidenceFile, Report, ReportStatus, StatusChange
 from intake.triage.linking import link_report, probable_duplicate_of
 from intake.triage.models import TriageDecision
 from intake.triage.rules import RULES_VERSION, ReportFacts, decide
@@ -28,8 +29,17 @@ EVIDENCE_TASK = "evidence.check_evidence"
 RECONCILE_BATCH = 500
 
 
+# Outbox subjects: what a job is about, so the reconciler can find a report's or a file's jobs.
+TRIAGE_SUBJECT = "triage:"
+EVIDENCE_SUBJECT = "evidence:"
+
+
 def triage_subject(report_id: int) -> str:
-    return f"triage:{report_id}"
+    return f"{TRIAGE_SUBJECT}{report_id}"
+
+
+def queue_evidence_check(evidence_id: int) -> OutboxJob:
+    return enqueue(EVIDENCE_TASK, evidence_id, subject=f"{EVIDENCE_SUBJECT}{evidence_id}")
 
 
 def queue_triage(report_id: int) -> int:
@@ -118,29 +128,58 @@ def triage_report(report_id: int) -> bool:
     return True
 
 
-def requeue_stuck_reports(older_than: timedelta, limit: int = RECONCILE_BATCH) -> int:
-    """Queue triage again for reports still `received` long after their last job was published.
+def _no_live_job(subject: ColumnElement[str], cutoff: datetime) -> ColumnElement[bool]:
+    """No job for `subject` that is pending, dead (left for an admin's retry) or published since
+    `cutoff`; in SQL, so that reports skipped for those reasons never fill a batch."""
+    live = select(OutboxJob.id).where(
+        OutboxJob.subject == subject,
+        or_(
+            OutboxJob.published_at.is_(None),
+            OutboxJob.dead_at.is_not(None),
+            OutboxJob.published_at >= cutoff,
+        ),
+    )
+    return ~exists(live)
 
-    The safety net under the broker: a flushed Redis, a message lost with a dead worker. A report
-    whose job is pending, recent, or dead (waiting for an admin's retry) is left alone."""
+
+def requeue_stuck_reports(older_than: timedelta, limit: int = RECONCILE_BATCH) -> int:
+    """Queue triage again for reports still `received` long after their last job was published, and
+    evidence checks still pending likewise.
+
+    The safety net under the broker: a flushed Redis, a message lost with a killed worker, a dead
+    letter that could not be recorded. A job still waiting in a long backlog may get a companion,
+    which the claim turns into a no-op: keep TRIAGE_RECONCILE_AFTER above the longest backlog."""
     cutoff = utcnow() - older_than
-    stuck = db.session.scalars(
+    reports = db.session.scalars(
         select(Report.id)
         .where(
             Report.status == ReportStatus.RECEIVED.value,
             Report.priority.is_(None),  # always NULL before triage: lets the queue index serve this
             Report.created_at < cutoff,
+            _no_live_job(literal(TRIAGE_SUBJECT) + cast(Report.id, String), cutoff),
         )
         .order_by(Report.created_at)
         .limit(limit)
     ).all()
-    requeued = 0
-    for report_id in stuck:
-        if not has_live_job(triage_subject(report_id), published_since=cutoff):
-            queue_triage(report_id)
-            requeued += 1
+    files = db.session.scalars(
+        select(EvidenceFile.id)
+        .join(Report, Report.id == EvidenceFile.report_id)
+        .where(
+            EvidenceFile.check_status == EvidenceCheck.PENDING.value,
+            EvidenceFile.created_at < cutoff,
+            Report.status != ReportStatus.RECEIVED.value,  # triage queues them; not before
+            _no_live_job(literal(EVIDENCE_SUBJECT) + cast(EvidenceFile.id, String), cutoff),
+        )
+        .order_by(EvidenceFile.created_at)
+        .limit(limit)
+    ).all()
+    for report_id in reports:
+        queue_triage(report_id)
+    for evidence_id in files:
+        queue_evidence_check(evidence_id)
     db.session.commit()
+    requeued = len(reports) + len(files)
     if requeued:
-        log.warning("reconciler: %s report(s) still received, triage queued again", requeued)
+        log.warning("reconciler: %s report(s) and %s file(s) queued again", len(reports), len(files))
         relay_pending()
     return requeued

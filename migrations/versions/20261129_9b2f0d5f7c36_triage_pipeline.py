@@ -70,6 +70,7 @@ def upgrade():
         batch_op.create_check_constraint(
             'check_status', "check_status IN ('pending', 'accepted', 'rejected')"
         )
+        batch_op.create_index('ix_evidence_files_check', ['check_status', 'created_at'], unique=False)
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subject', sa.String(length=100), nullable=True))
@@ -103,6 +104,7 @@ def downgrade():
         batch_op.drop_column('subject')
 
     with op.batch_alter_table('evidence_files', schema=None) as batch_op:
+        batch_op.drop_index('ix_evidence_files_check')
         batch_op.drop_constraint(batch_op.f('ck_evidence_files_check_status'), type_='check')
         batch_op.drop_column('checked_at')
         batch_op.drop_column('preview_name')
