@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(env))
     app.config.update(config)
+    register_request_state(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -55,6 +56,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def register_request_state(app: Flask) -> None:
+    """Each request starts with an empty `g`. An app context can outlive a request (a test, a
+    script) and extensions cache per-request state in `g` (the language, Flask-Babel's locale,
+    Flask-Login's user): one request must never see another's. Registered first, this runs before
+    the blueprints' URL preprocessors, which then set the request's own values."""
+    from flask import g
+
+    @app.url_value_preprocessor
+    def start_with_a_clean_g(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        for name in list(g):
+            g.pop(name, None)
+
+
 def configure_logging(app: Flask) -> None:
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -63,6 +77,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from intake.extensions import babel, csrf, db, limiter, migrate
     from intake.i18n import register_i18n, select_locale
+    from intake.staff.access import register_access
     from workers.app import celery_init_app
 
     db.init_app(app)
@@ -73,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_i18n(app)
+    register_access(app)
     celery_init_app(app)
     _import_models()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -84,6 +100,7 @@ def _import_models() -> None:
     """Every model module, so that metadata (and Alembic's autogenerate) sees every table."""
     import intake.outbox.models
     import intake.reports.models
+    import intake.staff.models
     import intake.triage.models  # noqa: F401
 
 
@@ -103,12 +120,16 @@ def _tune_sqlite(engine: Any) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from intake import health
+    from intake.officer import views as officer_views
     from intake.reports import api, views
+    from intake.staff import views as staff_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(views.root)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(staff_views.bp)
+    app.register_blueprint(officer_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -124,7 +145,9 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """One CLI group per domain: `jobs` here; later domains add `users` and `export`."""
+    """One CLI group per domain: `jobs`, `users` (later: `export`)."""
     from intake.outbox.commands import jobs
+    from intake.staff.commands import users
 
     app.cli.add_command(jobs)
+    app.cli.add_command(users)

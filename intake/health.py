@@ -8,12 +8,14 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
 from intake.extensions import db
+from intake.staff.access import public
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz() -> Response:
     return jsonify(status="ok")
 
@@ -40,6 +42,7 @@ def _broker_ready() -> bool:
 
 
 @bp.get("/readyz")
+@public
 def readyz() -> tuple[Response, int]:
     checks = {"database": _database_ready(), "broker": _broker_ready()}
     ready = all(checks.values())

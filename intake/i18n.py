@@ -9,7 +9,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import Flask, g, request
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale
 
 LANGUAGES: tuple[str, ...] = ("ar", "fr", "en")
 DEFAULT_LANGUAGE = "ar"
@@ -63,14 +63,6 @@ def format_local_datetime(value: datetime) -> str:
 
 
 def register_i18n(app: Flask) -> None:
-    @app.url_value_preprocessor
-    def forget_the_previous_language(endpoint: str | None, values: dict[str, object] | None) -> None:
-        """The language belongs to one request. An app context can outlive a request (a test, a
-        script), and Flask-Babel caches the locale in `g`: start each request clean. App-level
-        preprocessors run before the blueprints' ones, which then set the URL's language."""
-        g.pop("lang", None)
-        refresh()
-
     app.add_template_filter(format_local_datetime, "local_datetime")
     app.add_template_filter(format_number, "number")
 

@@ -18,6 +18,7 @@ from intake.reports.openapi import openapi_document
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
 from intake.reports.receipts import clean_reference
 from intake.reports.services import TrackedReport, file_report, lookup_by_receipt
+from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, REGIONS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -33,6 +34,7 @@ def _labels(text: Any) -> dict[str, str]:
 
 
 @bp.get("/categories")
+@public
 def categories() -> Response:
     return jsonify(
         [
@@ -48,11 +50,13 @@ def categories() -> Response:
 
 
 @bp.get("/regions")
+@public
 def regions() -> Response:
     return jsonify([{"code": r.code, "label": _labels(r.label)} for r in REGIONS])
 
 
 @bp.get("/openapi.json")
+@public
 def openapi() -> Response:
     return jsonify(openapi_document())
 
@@ -82,6 +86,7 @@ def _request_language(payload: MultiDict[str, Any] | dict[str, Any]) -> str:
 
 @bp.post("/reports")
 @filing_rate_limit()
+@public
 def create_report() -> tuple[Response, int]:
     formdata: MultiDict[str, Any]
     type_errors: dict[str, list[Any]] = {}
@@ -128,6 +133,7 @@ def _tracked_body(tracked: TrackedReport) -> dict[str, Any]:
 
 @bp.get("/reports/<reference>/status")
 @tracking_rate_limit()
+@public
 def report_status(reference: str) -> tuple[Response, int]:
     tracked = lookup_by_receipt(clean_reference(reference), request.headers.get("X-Receipt", ""))
     if tracked is None:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, LargeBinary, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, LargeBinary, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.extensions import Model
@@ -27,6 +27,13 @@ class Priority(StrEnum):
     HIGH = "high"
     NORMAL = "normal"
     LOW = "low"
+
+
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+UNTRIAGED_RANK = 4
+CLOSED_STATUSES = (ReportStatus.REFERRED, ReportStatus.RESOLVED, ReportStatus.REJECTED)
+OPEN_STATUSES = tuple(s for s in ReportStatus if s not in CLOSED_STATUSES)
+OPEN_STATUSES_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATUSES) + ")"
 
 
 class Channel(StrEnum):
@@ -78,6 +85,9 @@ class Report(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The queue's sort key: 0 urgent … 3 low, 4 until triage has decided (see PRIORITY_RANK).
+    priority_rank: Mapped[int] = mapped_column(default=UNTRIAGED_RANK, server_default=str(UNTRIAGED_RANK))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     # Set by triage when the same contact sent a near-identical report shortly before; never deleted.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
 
@@ -104,6 +114,16 @@ class Report(Model):
         Index("ix_reports_queue", "status", "priority", "created_at"),
         # Monthly counts scan a date range and group by these columns.
         Index("ix_reports_monthly", "created_at", "category", "region", "status"),
+        # The officers' queue: open reports, most urgent first, then oldest; keyset pagination walks
+        # this index, so page 1 and page 1,000 cost the same.
+        Index(
+            "ix_reports_open_queue",
+            "priority_rank",
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_STATUSES_SQL),
+            sqlite_where=text(OPEN_STATUSES_SQL),
+        ),
         # Probable duplicates: the same contact within 24 hours.
         Index("ix_reports_reporter_email", "reporter_email", "created_at"),
         Index("ix_reports_reporter_phone", "reporter_phone", "created_at"),

@@ -40,6 +40,7 @@ from intake.reports.models import Channel
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
 from intake.reports.services import file_report, lookup_by_receipt
 from intake.reports.status_text import status_label
+from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
 
 bp = Blueprint("reports", __name__, url_prefix="/<lang>")
@@ -52,6 +53,7 @@ CONFIRMATION_KEY = "filed_report"
 
 
 @root.get("/")
+@public
 def index() -> Response:
     return redirect(url_for("reports.home", lang=best_language_from_header(CITIZEN_LANGUAGES)), code=302)
 
@@ -75,11 +77,13 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.get("/")
+@public
 def home() -> str:
     return render_template("reports/home.html", emergency_numbers=EMERGENCY_NUMBERS)
 
 
 @bp.get("/privacy")
+@public
 def privacy() -> str:
     return render_template("reports/privacy.html")
 
@@ -94,6 +98,7 @@ def _form_over_limit(limit: RequestLimit) -> FlaskResponse:
 
 @bp.route("/report", methods=["GET", "POST"])
 @filing_rate_limit(on_breach=_form_over_limit)
+@public
 def report_form() -> ResponseReturnValue:
     form = ReportForm()
     if request.method == "POST" and "add_suspect" in request.form:
@@ -144,6 +149,7 @@ def _render_form(form: ReportForm, had_files: bool, rate_limited: bool = False) 
 
 
 @bp.get("/report/confirmation")
+@public
 def confirmation() -> Response:
     """Shows the receipt once: its slip is deleted as it is read, so a replayed cookie finds nothing.
 
@@ -172,6 +178,7 @@ def confirmation() -> Response:
 
 @bp.route("/track", methods=["GET", "POST"])
 @tracking_rate_limit()
+@public
 def track_form() -> tuple[Response, int]:
     form = TrackForm()
     tracked = None

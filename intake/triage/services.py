@@ -16,7 +16,14 @@ from sqlalchemy import ColumnElement, CursorResult, String, cast, exists, litera
 from intake.extensions import db
 from intake.outbox.models import OutboxJob
 from intake.outbox.services import enqueue, relay_after_commit, relay_pending
-from intake.reports.models import EvidenceCheck, EvidenceFile, Report, ReportStatus, StatusChange
+from intake.reports.models import (
+    PRIORITY_RANK,
+    EvidenceCheck,
+    EvidenceFile,
+    Report,
+    ReportStatus,
+    StatusChange,
+)
 from intake.triage.linking import link_report, probable_duplicate_of
 from intake.triage.models import TriageDecision
 from intake.triage.rules import RULES_VERSION, ReportFacts, decide
@@ -95,7 +102,11 @@ def triage_report(report_id: int) -> bool:
     db.session.execute(
         update(Report)
         .where(Report.id == report.id)
-        .values(priority=decision.priority.value, duplicate_of_id=probable_duplicate_of(report))
+        .values(
+            priority=decision.priority.value,
+            priority_rank=PRIORITY_RANK[decision.priority],
+            duplicate_of_id=probable_duplicate_of(report),
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.add_all(

@@ -1,0 +1,1 @@
+"""The officers' console: the triage queue and case work."""

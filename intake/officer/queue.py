@@ -1,0 +1,153 @@
+"""The triage queue: open reports, most urgent first, then oldest, a page at a time by keyset (the
+position of the last row seen), so that every page costs one index range whatever the table's size."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+
+from intake.extensions import db
+from intake.reports.identifiers import IdentifierError, normalise_identifier
+from intake.reports.models import OPEN_STATUSES, Priority, Report, SuspectIdentifier, SuspectKind
+from intake.reports.receipts import clean_reference
+from intake.types import utcnow
+
+PAGE_SIZE = 50
+# Service-level targets from filing: past them, a report stands out as overdue.
+SERVICE_TARGETS = {
+    Priority.URGENT.value: timedelta(hours=1),
+    Priority.HIGH.value: timedelta(hours=24),
+    Priority.NORMAL.value: timedelta(hours=72),
+    Priority.LOW.value: timedelta(days=7),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    region: str | None = None
+    assigned: str = "mine_or_unassigned"  # or "mine", "unassigned", "all"
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    reference: str
+    status: str
+    priority: str | None
+    category: str
+    region: str | None
+    created_at: datetime
+    assigned_to_id: int | None
+    age: timedelta
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def encode_cursor(row: QueueRow, rank: int) -> str:
+    payload = json.dumps([rank, row.created_at.isoformat(), row.id])
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[int, datetime, int] | None:
+    if not cursor:
+        return None
+    try:
+        rank, created, report_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return int(rank), datetime.fromisoformat(created), int(report_id)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        return None
+
+
+def _search(text: str) -> ColumnElement[bool] | None:
+    """A reference, or an identifier in any of its forms (normalised as triage does)."""
+    reference = clean_reference(text)
+    if reference:
+        return Report.reference == reference
+    forms = set()
+    for kind in SuspectKind:
+        try:
+            forms.add((kind.value, normalise_identifier(kind.value, text)))
+        except IdentifierError:
+            continue
+    if not forms:
+        return None
+    matches = select(SuspectIdentifier.report_id).where(
+        or_(*(and_(SuspectIdentifier.kind == k, SuspectIdentifier.normalised == n) for k, n in forms))
+    )
+    return Report.id.in_(matches)
+
+
+def queue_page(
+    filters: QueueFilters, viewer_id: int, cursor: str | None = None, size: int = PAGE_SIZE
+) -> QueuePage:
+    conditions: list[ColumnElement[bool]] = [Report.status.in_([s.value for s in OPEN_STATUSES])]
+    if filters.status:
+        conditions.append(Report.status == filters.status)
+    if filters.priority:
+        conditions.append(Report.priority == filters.priority)
+    if filters.category:
+        conditions.append(Report.category == filters.category)
+    if filters.region:
+        conditions.append(Report.region == filters.region)
+    if filters.assigned == "mine":
+        conditions.append(Report.assigned_to_id == viewer_id)
+    elif filters.assigned == "unassigned":
+        conditions.append(Report.assigned_to_id.is_(None))
+    elif filters.assigned != "all":
+        conditions.append(or_(Report.assigned_to_id.is_(None), Report.assigned_to_id == viewer_id))
+    if filters.search:
+        found = _search(filters.search.strip())
+        conditions.append(found if found is not None else Report.id.is_(None))
+    position = decode_cursor(cursor)
+    query = select(Report).where(*conditions)
+    if position is not None:
+        query = query.where(tuple_(Report.priority_rank, Report.created_at, Report.id) > tuple_(*position))
+    reports = db.session.scalars(
+        query.order_by(Report.priority_rank, Report.created_at, Report.id).limit(size + 1)
+    ).all()
+    now = utcnow()
+    rows = [
+        QueueRow(
+            r.id,
+            r.reference,
+            r.status,
+            r.priority,
+            r.category,
+            r.region,
+            r.created_at,
+            r.assigned_to_id,
+            now - r.created_at,
+            r.priority is not None and now - r.created_at > SERVICE_TARGETS[r.priority],
+        )
+        for r in reports[:size]
+    ]
+    next_cursor = None
+    if len(reports) > size:
+        last = reports[size - 1]
+        next_cursor = encode_cursor(rows[-1], last.priority_rank)
+    return QueuePage(rows, next_cursor, status_counts())
+
+
+def status_counts() -> dict[str, int]:
+    """Open reports per status, counted in SQL."""
+    rows = db.session.execute(
+        select(Report.status, func.count(Report.id))
+        .where(Report.status.in_([s.value for s in OPEN_STATUSES]))
+        .group_by(Report.status)
+    ).all()
+    return {status: int(count) for status, count in rows}

@@ -1,0 +1,99 @@
+"""Who may open what: deny by default (ASVS 4.1.3). Every view declares `@public` or `@roles(...)`;
+a view that declares nothing answers 403 to everybody, so a forgotten route is closed, not open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+from werkzeug.wrappers import Response
+
+from intake.staff.models import Role
+from intake.staff.services import SignedIn, session_staff
+
+View = TypeVar("View", bound=Callable[..., Any])
+PUBLIC = "public"
+ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
+_ACCESS = "_blagh_access"
+
+login_manager = LoginManager()
+login_manager.session_protection = None  # the server-side session (revocable) is the protection
+login_manager.login_view = None
+
+
+def public(view: View) -> View:
+    setattr(view, _ACCESS, PUBLIC)
+    return view
+
+
+def roles(*allowed: Role) -> Callable[[View], View]:
+    def declare(view: View) -> View:
+        setattr(view, _ACCESS, frozenset(role.value for role in allowed))
+        return view
+
+    return declare
+
+
+def declared_access(view: Callable[..., Any] | None) -> str | frozenset[str] | None:
+    return getattr(view, _ACCESS, None) if view is not None else None
+
+
+class StaffUser(UserMixin):
+    """The signed-in staff member; the id Flask-Login keeps in the cookie is the session token."""
+
+    def __init__(self, signed_in: SignedIn) -> None:
+        self.signed_in = signed_in
+
+    def get_id(self) -> str:
+        return self.signed_in.token
+
+    @property
+    def staff_id(self) -> int:
+        return self.signed_in.staff_id
+
+    @property
+    def role(self) -> str:
+        return self.signed_in.role
+
+    @property
+    def language(self) -> str:
+        return self.signed_in.language
+
+    @property
+    def name(self) -> str:
+        return self.signed_in.name
+
+
+@login_manager.user_loader
+def load_user(token: str) -> StaffUser | None:
+    signed_in = session_staff(token)
+    return StaffUser(signed_in) if signed_in else None
+
+
+def check_access() -> Response | None:
+    """before_request: the declared access of the view about to run, for the person asking."""
+    if request.endpoint is None:
+        return None  # 404 and 405 answer on their own
+    if request.endpoint == "static":
+        return None
+    access = declared_access(current_app.view_functions.get(request.endpoint))
+    if access == PUBLIC:
+        return None
+    if access is None:
+        abort(403)  # declared nothing: closed
+    if not current_user.is_authenticated:
+        if request.method == "GET" and not request.path.startswith("/api/"):
+            return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        abort(401)
+    if current_user.role not in access:
+        abort(403)
+    g.lang = current_user.language  # staff pages speak the officer's chosen language
+    return None
+
+
+def register_access(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(check_access)

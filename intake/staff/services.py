@@ -1,0 +1,193 @@
+"""Staff accounts and logins: argon2id password hashes, throttling per account, server-side sessions.
+
+No function here reads the request: views pass in what they know (an address, a token).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+
+from intake.extensions import db
+from intake.reports.identifiers import IdentifierError, normalise_email
+from intake.staff.models import Role, Staff, StaffSession
+from intake.types import utcnow
+
+log = logging.getLogger(__name__)
+hasher = PasswordHasher()  # argon2id with the library's current parameters (ASVS 2.4.1)
+# Verified when the e-mail is unknown, so that both failures take the same time (ASVS 2.2.1).
+_DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+PASSWORD_MIN, PASSWORD_MAX = 12, 128  # ASVS 2.1.1 and 2.1.2
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=30)
+_SEEN_GRANULARITY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
+
+
+class StaffError(ValueError):
+    """A request about accounts that cannot be carried out; the message is for an administrator."""
+
+
+def _clean_email(email: str) -> str:
+    try:
+        return normalise_email(email)
+    except IdentifierError as error:
+        raise StaffError(f"not a valid e-mail address: {email!r}") from error
+
+
+def check_password_rules(password: str) -> None:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise StaffError(f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+
+
+def create_staff(email: str, name: str, role: str, password: str, language: str = "fr") -> Staff:
+    if role not in {r.value for r in Role}:
+        raise StaffError(f"role must be one of {', '.join(r.value for r in Role)}")
+    if language not in {"ar", "fr"}:
+        raise StaffError("language must be ar or fr")
+    check_password_rules(password)
+    address = _clean_email(email)
+    if db.session.scalar(select(Staff.id).where(Staff.email == address)) is not None:
+        raise StaffError(f"an account already exists for {address}")
+    staff = Staff(
+        email=address,
+        name=name.strip() or address,
+        role=role,
+        language=language,
+        password_hash=hasher.hash(password),
+    )
+    db.session.add(staff)
+    db.session.commit()
+    return staff
+
+
+def find_staff(email: str) -> Staff | None:
+    return db.session.scalar(select(Staff).where(Staff.email == _clean_email(email)))
+
+
+def list_staff() -> list[Staff]:
+    return list(db.session.scalars(select(Staff).order_by(Staff.email)))
+
+
+def set_password(email: str, password: str) -> None:
+    staff = find_staff(email)
+    if staff is None:
+        raise StaffError(f"no account for {email}")
+    check_password_rules(password)
+    staff.password_hash = hasher.hash(password)
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    db.session.commit()
+    revoke_sessions(staff.id)  # a new password ends every open session
+
+
+def disable_staff(email: str) -> None:
+    staff = find_staff(email)
+    if staff is None:
+        raise StaffError(f"no account for {email}")
+    staff.active = False
+    db.session.commit()
+    revoke_sessions(staff.id)
+
+
+def authenticate(email: str, password: str) -> Staff | None:
+    """The account, or None for any failure: unknown, wrong password, locked or disabled alike."""
+    try:
+        staff = find_staff(email)
+    except StaffError:
+        staff = None
+    if staff is None:
+        _verify(_DUMMY_HASH, password)
+        return None
+    now = utcnow()
+    if staff.locked_until is not None and staff.locked_until > now:
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(staff.password_hash, password) or not staff.active:
+        staff.failed_attempts += 1
+        if staff.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            staff.locked_until = now + LOCK_DURATION
+            staff.failed_attempts = 0
+            log.warning("staff account %s locked after %s failed logins", staff.id, MAX_FAILED_ATTEMPTS)
+        db.session.commit()
+        return None
+    if hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = hasher.hash(password)
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    staff.last_login_at = now
+    db.session.commit()
+    return staff
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(staff: Staff, ip_address: str | None) -> str:
+    """A new random token for a new login (never reused, ASVS 3.2.1); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffSession(token_hash=_token_hash(token), staff_id=staff.id, ip_address=ip_address))
+    db.session.commit()
+    return token
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    staff_id: int
+    email: str
+    name: str
+    role: str
+    language: str
+    token: str
+
+
+def session_staff(token: str) -> SignedIn | None:
+    """Whose session this is, if it is still open: not logged out, not idle too long, account active."""
+    now = utcnow()
+    row = db.session.execute(
+        select(StaffSession, Staff)
+        .join(Staff, Staff.id == StaffSession.staff_id)
+        .where(StaffSession.token_hash == _token_hash(token), StaffSession.revoked_at.is_(None))
+    ).one_or_none()
+    if row is None:
+        return None
+    session_row, staff = row
+    if not staff.active or session_row.last_seen_at < now - IDLE_TIMEOUT:
+        return None
+    if session_row.last_seen_at < now - _SEEN_GRANULARITY:
+        session_row.last_seen_at = now
+        db.session.commit()
+    return SignedIn(staff.id, staff.email, staff.name, staff.role, staff.language, token)
+
+
+def end_session(token: str) -> None:
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.token_hash == _token_hash(token), StaffSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+
+
+def revoke_sessions(staff_id: int) -> None:
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()

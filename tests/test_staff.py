@@ -1,0 +1,210 @@
+"""Staff accounts and login (ASVS V2, V3) and deny-by-default access to every route (ASVS 4.1.3)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import select, update
+
+from intake.extensions import db
+from intake.staff.access import PUBLIC, declared_access
+from intake.staff.models import Staff, StaffSession
+from intake.staff.services import create_staff
+from intake.types import utcnow
+from tests.conftest import build_app, csrf_token
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_staff(role: str = "officer", email: str | None = None, language: str = "fr") -> Staff:
+    return create_staff(
+        email or f"{role}@police.example.ma", f"{role.title()} Alaoui", role, PASSWORD, language
+    )
+
+
+def log_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None):  # type: ignore[no-untyped-def]
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(
+        url, data={"csrf_token": csrf_token(client, "/login"), "email": email, "password": password}
+    )
+
+
+def test_an_officer_created_with_the_cli_logs_in_and_reaches_the_queue(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Nadia@Police.example.ma",
+            "--role",
+            "officer",
+            "--language",
+            "ar",
+        ],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert PASSWORD not in created.output
+    listing = runner.invoke(args=["users", "list"])
+    assert "nadia@police.example.ma\tofficer\tar\tactive\tlast login: never" in listing.output
+    client = app.test_client()
+    response = log_in(client, "nadia@police.example.ma")
+    assert response.status_code == 302 and response.location.endswith("/officer/")
+    queue = client.get("/officer/")
+    assert queue.status_code == 200 and 'lang="ar" dir="rtl"' in queue.get_data(as_text=True)
+    assert "remember_token" not in (response.headers.get("Set-Cookie") or "")
+
+
+def test_cli_refuses_weak_passwords_and_duplicates(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    weak = runner.invoke(
+        args=["users", "create", "--email", "a@b.ma", "--role", "officer", "--password", "short"]
+    )
+    assert weak.exit_code != 0 and "12 to 128" in weak.output
+    make_staff()
+    again = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "officer@police.example.ma",
+            "--role",
+            "admin",
+            "--password",
+            PASSWORD,
+        ]
+    )
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(app: Flask) -> None:
+    make_staff()
+    client = app.test_client()
+    unknown = log_in(client, "nobody@police.example.ma")
+    wrong = log_in(client, "officer@police.example.ma", "wrong password, long")
+    assert unknown.status_code == wrong.status_code == 401
+    strip = lambda r: r.get_data(as_text=True).split('name="csrf_token"')[0]  # noqa: E731
+    assert strip(unknown) == strip(wrong)
+
+
+def test_five_failures_lock_the_account_for_a_while(app: Flask) -> None:
+    make_staff()
+    client = app.test_client()
+    for _ in range(5):
+        assert log_in(client, "officer@police.example.ma", "not the password!").status_code == 401
+    assert log_in(client, "officer@police.example.ma").status_code == 401  # locked, same answer
+    db.session.execute(update(Staff).values(locked_until=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert log_in(client, "officer@police.example.ma").status_code == 302
+
+
+def test_a_cookie_captured_before_logout_no_longer_works(app: Flask) -> None:
+    """ASVS 3.3.1: logout ends the session on the server, not only in the browser."""
+    make_staff()
+    client = app.test_client()
+    log_in(client, "officer@police.example.ma")
+    captured = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert captured is not None
+    logout = client.post("/logout", data={"csrf_token": csrf_token(client, "/officer/")})
+    assert logout.status_code == 303
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], captured.value)
+    assert thief.get("/officer/").status_code == 302
+
+
+def test_disabling_an_account_ends_its_sessions_at_once(app: Flask) -> None:
+    make_staff()
+    client = app.test_client()
+    log_in(client, "officer@police.example.ma")
+    assert client.get("/officer/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["users", "disable", "--email", "officer@police.example.ma"])
+    assert result.exit_code == 0
+    assert client.get("/officer/").status_code == 302
+    assert log_in(app.test_client(), "officer@police.example.ma").status_code == 401
+
+
+def test_an_idle_session_expires(app: Flask) -> None:
+    make_staff()
+    client = app.test_client()
+    log_in(client, "officer@police.example.ma")
+    db.session.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    db.session.commit()
+    assert client.get("/officer/").status_code == 302
+
+
+def test_each_login_gets_a_new_session(app: Flask) -> None:
+    """ASVS 3.2.1: a fresh token at every login; an old one is not reused."""
+    make_staff()
+    client = app.test_client()
+    log_in(client, "officer@police.example.ma")
+    log_in(app.test_client(), "officer@police.example.ma")
+    tokens = db.session.scalars(select(StaffSession.token_hash)).all()
+    assert len(set(tokens)) == 2
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_login_never_redirects_off_site(app: Flask, target: str) -> None:
+    make_staff()
+    response = log_in(app.test_client(), "officer@police.example.ma", next_url=target)
+    assert response.status_code == 302 and response.location.endswith("/officer/")
+
+
+def test_failed_logins_are_throttled_per_address(tmp_path: Path) -> None:
+    app = build_app(tmp_path / "var", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    answers = [log_in(client, f"guess{i}@police.example.ma").status_code for i in range(4)]
+    assert answers == [401, 401, 401, 429]
+
+
+SAMPLE_VALUES = {"lang": "fr", "reference": "BLG-2222-2222"}
+
+
+def every_route(app: Flask) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        url = rule.build({arg: SAMPLE_VALUES[arg] for arg in rule.arguments}, append_unknown=False)[1]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, url))
+    return routes
+
+
+def test_every_route_declares_who_may_use_it(app: Flask) -> None:
+    undeclared = [e for e, _, _ in every_route(app) if declared_access(app.view_functions[e]) is None]
+    assert not undeclared, f"routes that declare no access (they answer 403 to all): {undeclared}"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "officer", "supervisor", "admin"])
+def test_role_by_route_matrix(app: Flask, who: str) -> None:
+    """Every route, as every role and as nobody: public ones open, the others only to their roles."""
+    client = app.test_client()
+    if who != "anonymous":
+        make_staff(who)
+        assert log_in(client, f"{who}@police.example.ma").status_code == 302
+    for endpoint, method, url in every_route(app):
+        if endpoint == "staff.logout":
+            continue  # it would end the session the matrix walks with; tested above
+        access = declared_access(app.view_functions[endpoint])
+        response = client.open(url, method=method)
+        status = response.status_code
+        if access == PUBLIC:
+            assert status not in {401, 403}, (who, method, url, status)
+        elif who == "anonymous":
+            assert status in {302, 401} and (status == 401 or "/login" in response.location), (
+                method,
+                url,
+                status,
+            )
+        elif who in access:  # type: ignore[operator]
+            assert status not in {401, 403}, (who, method, url, status)
+        else:
+            assert status == 403, (who, method, url, status)
