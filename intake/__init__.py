@@ -84,11 +84,12 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
+    # Access is checked before CSRF and rate limits: a stranger is told 401, not 400.
+    register_access(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_i18n(app)
-    register_access(app)
     celery_init_app(app)
     _import_models()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -98,6 +99,7 @@ def register_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that metadata (and Alembic's autogenerate) sees every table."""
+    import intake.officer.models
     import intake.outbox.models
     import intake.reports.models
     import intake.staff.models

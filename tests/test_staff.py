@@ -164,7 +164,7 @@ def test_failed_logins_are_throttled_per_address(tmp_path: Path) -> None:
     assert answers == [401, 401, 401, 429]
 
 
-SAMPLE_VALUES = {"lang": "fr", "reference": "BLG-2222-2222"}
+SAMPLE_VALUES = {"lang": "fr", "reference": "BLG-2222-2222", "action": "claim", "evidence_id": 1}
 
 
 def every_route(app: Flask) -> list[tuple[str, str, str]]:

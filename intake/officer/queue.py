@@ -49,6 +49,7 @@ class QueueRow:
     assigned_to_id: int | None
     age: timedelta
     overdue: bool
+    citizen_replied: bool
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def queue_page(
             r.assigned_to_id,
             now - r.created_at,
             r.priority is not None and now - r.created_at > SERVICE_TARGETS[r.priority],
+            r.citizen_replied_at is not None,
         )
         for r in reports[:size]
     ]

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
+from intake.extensions import db
+from intake.officer.audit import record, trail
+from intake.officer.cases import (
+    Actor,
+    CaseConflict,
+    CaseError,
+    add_note,
+    assign,
+    change_status,
+    find_report,
+    notes,
+    open_case,
+    send_message,
+)
+from intake.officer.forms import CaseActionForm
 from intake.officer.labels import priority_name, status_name
 from intake.officer.queue import QueueFilters, queue_page
-from intake.reports.models import OPEN_STATUSES, Priority
+from intake.officer.workflow import REASON_REQUIRED, allowed_next
+from intake.reports.evidence import evidence_store
+from intake.reports.models import OPEN_STATUSES, EvidenceFile, Priority, Report
 from intake.staff.access import ALL_STAFF, roles
+from intake.staff.models import Role
+from intake.staff.services import active_staff
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
+from intake.triage.summary import triage_summary
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 ASSIGNED_CHOICES = ("mine_or_unassigned", "mine", "unassigned", "all")
@@ -51,3 +74,122 @@ def queue() -> str:
         priority_name=priority_name,
         assigned_choices=ASSIGNED_CHOICES,
     )
+
+
+def _actor() -> Actor:
+    return Actor(current_user.staff_id, current_user.role, request.remote_addr)
+
+
+def _render_case(report: Report, status: int = 200, error: str | None = None) -> tuple[str, int]:
+    with_trail = current_user.role in {Role.SUPERVISOR.value, Role.ADMIN.value}
+    body = render_template(
+        "officer/case.html",
+        report=report,
+        summary=triage_summary(report.id),
+        history=report.history,
+        messages=report.messages,
+        notes=notes(report.id),
+        next_statuses=allowed_next(report.status, current_user.role),
+        reason_required=REASON_REQUIRED,
+        staff_members=active_staff() if with_trail else [],
+        trail=trail(report.id) if with_trail else None,
+        category=CATEGORY_BY_CODE.get(report.category),
+        status_name=status_name,
+        priority_name=priority_name,
+        error=error,
+        form=request.form if request.method == "POST" else {},
+    )
+    return body, status
+
+
+def _report_or_404(reference: str) -> Report:
+    report = find_report(reference)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.get("/reports/<reference>")
+@roles(*ALL_STAFF)
+def case(reference: str) -> tuple[str, int]:
+    report = open_case(reference, _actor())
+    if report is None:
+        abort(404)
+    return _render_case(report)
+
+
+@bp.post("/reports/<reference>/<action>")
+@roles(*ALL_STAFF)
+def case_action(reference: str, action: str) -> ResponseReturnValue:
+    """Every change to a case: the form's `version` is the one the officer saw."""
+    report = _report_or_404(reference)
+    form = CaseActionForm()
+    if not form.validate_on_submit():
+        return _render_case(
+            report, 400, str(_("This page expired. Check your answers and send the form again."))
+        )
+    actor = _actor()
+    try:
+        if form.version.data != report.version and action in {"claim", "assign", "status"}:
+            raise CaseConflict()
+        if action == "claim":
+            assign(report, report.version, actor)
+        elif action == "assign" and current_user.role in {Role.SUPERVISOR.value, Role.ADMIN.value}:
+            assign(report, report.version, actor, form.assignee.data)
+        elif action == "status":
+            change_status(
+                report, report.version, actor, form.status.data or "", form.reason.data, form.message.data
+            )
+        elif action == "note":
+            add_note(report, actor, form.body.data or "")
+        elif action == "message":
+            send_message(report, actor, form.body.data or "")
+        else:
+            abort(404)
+    except CaseConflict:
+        db.session.rollback()
+        db.session.expire_all()
+        report = _report_or_404(reference)
+        message = _(
+            "Someone else changed this report while you were reading it. Check the new state below; what you typed is kept."
+        )
+        return _render_case(report, 409, str(message))
+    except CaseError as error:
+        db.session.rollback()
+        return _render_case(report, 422, str(error.message))
+    return redirect(url_for(".case", reference=reference), code=303)
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@roles(*ALL_STAFF)
+def evidence_download(evidence_id: int) -> Response:
+    """The original, always as a download: never rendered in the officer's browser."""
+    item = db.session.get(EvidenceFile, evidence_id)
+    if item is None:
+        abort(404)
+    record("download", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
+    db.session.commit()
+    return send_file(
+        evidence_store().open(item.stored_name),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=item.original_name,
+    )
+
+
+@bp.get("/evidence/<int:evidence_id>/preview")
+@roles(*ALL_STAFF)
+def evidence_preview(evidence_id: int) -> Response:
+    """The re-encoded image made by the evidence check (no metadata); nothing else is shown inline."""
+    item = db.session.get(EvidenceFile, evidence_id)
+    if item is None or item.preview_name is None:
+        abort(404)
+    record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
+    db.session.commit()
+    return send_file(evidence_store().open(item.preview_name), mimetype=item.media_type)
+
+
+@bp.app_template_filter("defang")
+def defang(value: str) -> str:
+    """`hxxps://evil[.]example/x`: readable, never clickable, never fetched by a preview."""
+    return value.replace("http", "hxxp").replace(".", "[.]").replace("@", "[@]")

@@ -420,3 +420,21 @@ def _suspects_to_formdata(value: Any, data: MultiDict[str, Any], errors: dict[st
     for index, row in enumerate(rows):
         data.add(f"suspects-{index}-kind", row.get("kind") or "")
         data.add(f"suspects-{index}-value", row.get("value") or "")
+
+
+ANSWER_MIN, ANSWER_MAX = 2, 5000
+
+
+class AnswerForm(TrackForm):
+    """The citizen's answer to an officer's question, on the tracking page (the code is asked again)."""
+
+    answer = TextAreaField(
+        _l("Your answer"),
+        validators=[
+            InputRequired(_l("Write your answer.")),
+            Length(
+                max=ANSWER_MAX,
+                message=_l("Your answer is too long (%(max)s characters at most).", max=ANSWER_MAX),
+            ),
+        ],
+    )

@@ -88,6 +88,8 @@ class Report(Model):
     # The queue's sort key: 0 urgent … 3 low, 4 until triage has decided (see PRIORITY_RANK).
     priority_rank: Mapped[int] = mapped_column(default=UNTRIAGED_RANK, server_default=str(UNTRIAGED_RANK))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # Set when the citizen answers an officer's question; cleared when an officer acts on the case.
+    citizen_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by triage when the same contact sent a near-identical report shortly before; never deleted.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
 

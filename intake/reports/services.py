@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
@@ -237,3 +237,45 @@ def lookup_by_receipt(reference: str, receipt: str) -> TrackedReport | None:
         history=[HistoryEntry(h.to_status, h.changed_at, h.public_note) for h in history],
         messages=[MessageEntry(m.author, m.body, m.created_at) for m in messages],
     )
+
+
+def citizen_answer(reference: str, receipt: str, body: str) -> bool:
+    """The citizen answers an officer's question: the answer is kept and the report goes back to
+    `in_progress`, marked so that it stands out in the queue. False for a wrong code or reference,
+    or a report that asks nothing."""
+    row = db.session.execute(
+        select(Report.id, Report.receipt_hash, Report.status).where(Report.reference == reference)
+    ).one_or_none()
+    if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
+        return False
+    if row.status != ReportStatus.NEEDS_INFO.value:
+        return False
+    now = utcnow()
+    result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
+        update(Report)
+        .where(Report.id == row.id, Report.status == ReportStatus.NEEDS_INFO.value)
+        .values(
+            status=ReportStatus.IN_PROGRESS.value,
+            citizen_replied_at=now,
+            version=Report.version + 1,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.add_all(
+        [
+            ReportMessage(report_id=row.id, author="citizen", body=body, created_at=now),
+            StatusChange(
+                report_id=row.id,
+                from_status=ReportStatus.NEEDS_INFO.value,
+                to_status=ReportStatus.IN_PROGRESS.value,
+                changed_at=now,
+                changed_by="citizen",
+            ),
+        ]
+    )
+    db.session.commit()
+    return True

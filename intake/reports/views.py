@@ -31,6 +31,7 @@ from intake.reports.forms import (
     EARLIEST_INCIDENT,
     MAX_SUSPECTS,
     SUSPECT_KIND_LABELS,
+    AnswerForm,
     ReportForm,
     TrackForm,
     evidence_limits,
@@ -38,7 +39,7 @@ from intake.reports.forms import (
 )
 from intake.reports.models import Channel
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
-from intake.reports.services import file_report, lookup_by_receipt
+from intake.reports.services import citizen_answer, file_report, lookup_by_receipt
 from intake.reports.status_text import status_label
 from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
@@ -176,6 +177,31 @@ def confirmation() -> Response:
     return _no_store(current_app.make_response(body))
 
 
+@bp.post("/track/answer")
+@tracking_rate_limit()
+@public
+def answer() -> tuple[Response, int]:
+    """The citizen answers an officer's question with reference + secret code (ASVS 4.2.1: the code
+    is checked again, never trusted from an earlier page)."""
+    form = AnswerForm()
+    answered = False
+    if form.validate_on_submit():
+        answered = citizen_answer(form.reference.data, form.receipt.data, form.answer.data)
+    tracked = lookup_by_receipt(form.reference.data or "", form.receipt.data or "") if answered else None
+    body = render_template(
+        "reports/track.html",
+        form=TrackForm(formdata=None),
+        answer_form=form,
+        tracked=tracked,
+        answered=answered,
+        not_found=not answered and not form.errors,
+        status_label=status_label,
+        category_by_code=CATEGORY_BY_CODE,
+    )
+    status = 200 if answered else 422 if form.errors else 404
+    return _no_store(current_app.make_response(body)), status
+
+
 @bp.route("/track", methods=["GET", "POST"])
 @tracking_rate_limit()
 @public
@@ -189,6 +215,7 @@ def track_form() -> tuple[Response, int]:
     body = render_template(
         "reports/track.html",
         form=form,
+        answer_form=AnswerForm(formdata=None, reference=tracked.reference if tracked else None),
         tracked=tracked,
         not_found=not_found,
         status_label=status_label,

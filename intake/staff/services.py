@@ -191,3 +191,7 @@ def revoke_sessions(staff_id: int) -> None:
         .values(revoked_at=utcnow())
     )
     db.session.commit()
+
+
+def active_staff() -> list[Staff]:
+    return list(db.session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.name)))

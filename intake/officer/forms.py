@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from intake.reports.forms import CleanTextMeta
+
+
+class CaseActionForm(FlaskForm):
+    """One form for every case action; each action reads the fields it needs (CSRF checked)."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+    version = IntegerField(validators=[InputRequired()])
+    status = StringField()
+    reason = TextAreaField()
+    message = TextAreaField()
+    body = TextAreaField()
+    assignee = IntegerField(validators=[Optional()])

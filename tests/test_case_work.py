@@ -1,0 +1,266 @@
+"""Case work: the workflow, questions to the citizen and their answer, conflicts between officers,
+evidence downloads, and the audit trail (ASVS 7.1, 4.1)."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from intake.extensions import db
+from intake.officer.models import AuditEvent
+from intake.reports.models import EvidenceFile, Report, ReportMessage
+from intake.triage.services import triage_report
+from tests.conftest import csrf_token
+from tests.factories import form_data, png_bytes, report_payload
+from tests.test_staff import log_in, make_staff
+
+
+def filed_and_triaged(client: FlaskClient, **overrides: Any) -> dict[str, str]:
+    created = client.post("/api/v1/reports", json=report_payload(**overrides)).json
+    report_id = db.session.scalar(select(Report.id).where(Report.reference == created["reference"]))
+    assert report_id is not None and triage_report(report_id)
+    return created
+
+
+def officer(app: Flask, role: str = "officer", email: str | None = None) -> FlaskClient:
+    client = app.test_client()
+    make_staff(role, email)
+    assert log_in(client, email or f"{role}@police.example.ma").status_code == 302
+    return client
+
+
+def version_of(client: FlaskClient, reference: str) -> str:
+    page = client.get(f"/officer/reports/{reference}").get_data(as_text=True)
+    match = re.search(r'name="version" value="(\d+)"', page)
+    assert match, page[:500]
+    return match.group(1)
+
+
+def act(client: FlaskClient, reference: str, action: str, version: str | None = None, **fields: Any):  # type: ignore[no-untyped-def]
+    data = {
+        "csrf_token": csrf_token(client, "/officer/"),
+        "version": version or version_of(client, reference),
+        **fields,
+    }
+    return client.post(f"/officer/reports/{reference}/{action}", data=data)
+
+
+def status(reference: str) -> str:
+    db.session.expire_all()
+    return db.session.scalar(select(Report.status).where(Report.reference == reference)) or ""
+
+
+def test_the_workflow_from_queue_to_resolution_with_a_question_to_the_citizen(app: Flask) -> None:
+    citizen = app.test_client()
+    created = filed_and_triaged(citizen)
+    reference, receipt = created["reference"], created["receipt"]
+    desk = officer(app)
+    queue = desk.get("/officer/").get_data(as_text=True)
+    assert reference in queue
+
+    assert act(desk, reference, "claim").status_code == 303 and status(reference) == "assigned"
+    assert act(desk, reference, "status", status="in_progress").status_code == 303
+    asked = act(
+        desk, reference, "status", status="needs_info", message="Quel est le RIB sur lequel vous avez payé ?"
+    )
+    assert asked.status_code == 303 and status(reference) == "needs_info"
+
+    page = citizen.post(
+        "/fr/track",
+        data={"csrf_token": csrf_token(citizen, "/fr/track"), "reference": reference, "receipt": receipt},
+    ).get_data(as_text=True)
+    assert "Quel est le RIB sur lequel vous avez payé ?" in page and 'id="answer-title"' in page
+    answered = citizen.post(
+        "/fr/track/answer",
+        data={
+            "csrf_token": csrf_token(citizen, "/fr/track"),
+            "reference": reference,
+            "receipt": receipt,
+            "answer": "Le RIB est 011780000012345678901287, payé le 3 novembre.",
+        },
+    )
+    assert answered.status_code == 200 and 'id="answer-sent"' in answered.get_data(as_text=True)
+    assert status(reference) == "in_progress"
+    row = desk.get("/officer/").get_data(as_text=True)
+    assert re.search(rf'class="[^"]*replied[^"]*" id="report-{reference}"', row)  # it stands out
+
+    resolved = act(desk, reference, "status", status="resolved")
+    assert resolved.status_code == 303 and status(reference) == "resolved"
+    assert reference not in desk.get("/officer/").get_data(as_text=True)  # closed: out of the queue
+    messages = db.session.scalars(select(ReportMessage.author).order_by(ReportMessage.id)).all()
+    assert messages == ["officer", "citizen"]
+
+
+def test_a_wrong_code_cannot_answer(app: Flask) -> None:
+    citizen = app.test_client()
+    created = filed_and_triaged(citizen)
+    desk = officer(app)
+    act(desk, created["reference"], "claim")
+    act(desk, created["reference"], "status", status="in_progress")
+    act(desk, created["reference"], "status", status="needs_info", message="Une question ?")
+    refused = citizen.post(
+        "/fr/track/answer",
+        data={
+            "csrf_token": csrf_token(citizen, "/fr/track"),
+            "reference": created["reference"],
+            "receipt": "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+            "answer": "Je ne suis pas la victime.",
+        },
+    )
+    assert refused.status_code == 404 and status(created["reference"]) == "needs_info"
+
+
+def test_only_the_allowed_next_statuses_are_offered_and_accepted(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    desk = officer(app)
+    page = desk.get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
+    offered = re.findall(r'<option value="(\w+)"', page.split('id="status-form"')[1].split("</form>")[0])
+    assert offered == ["assigned", "rejected"]
+    jump = act(desk, created["reference"], "status", status="resolved")
+    assert jump.status_code == 422 and status(created["reference"]) == "triaged"
+
+
+def test_rejecting_needs_a_reason_which_the_citizen_then_sees(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    desk = officer(app)
+    without = act(desk, created["reference"], "status", status="rejected", reason="")
+    assert without.status_code == 422 and status(created["reference"]) == "triaged"
+    with_reason = act(
+        desk, created["reference"], "status", status="rejected", reason="Faits hors compétence."
+    )
+    assert with_reason.status_code == 303 and status(created["reference"]) == "rejected"
+    tracked = (
+        app.test_client()
+        .get(f"/api/v1/reports/{created['reference']}/status", headers={"X-Receipt": created["receipt"]})
+        .json
+    )
+    assert tracked["history"][-1] == {
+        **tracked["history"][-1],
+        "status": "rejected",
+        "note": "Faits hors compétence.",
+    }
+
+
+def test_reopening_is_for_supervisors(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    desk = officer(app)
+    act(desk, created["reference"], "status", status="rejected", reason="Doublon.")
+    assert act(desk, created["reference"], "status", status="in_progress").status_code == 422
+    boss = officer(app, "supervisor")
+    assert act(boss, created["reference"], "status", status="in_progress").status_code == 303
+
+
+def test_two_officers_at_once_the_second_is_told_and_loses_nothing(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    reference = created["reference"]
+    first, second = officer(app, email="a@police.example.ma"), officer(app, email="b@police.example.ma")
+    seen_by_first, seen_by_second = version_of(first, reference), version_of(second, reference)
+    assert act(first, reference, "claim", seen_by_first).status_code == 303
+    late = act(
+        second,
+        reference,
+        "status",
+        seen_by_second,
+        status="rejected",
+        reason="Je le rejette, motif détaillé.",
+    )
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and 'id="case-error"' in page
+    assert "Je le rejette, motif détaillé." in page  # what they typed is still in the form
+    assert status(reference) == "assigned"
+
+
+def test_assigning_to_someone_else_is_for_supervisors(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    colleague = make_staff("officer", "colleague@police.example.ma")
+    desk = officer(app)
+    act(desk, created["reference"], "assign", assignee=str(colleague.id))
+    assert db.session.scalar(select(Report.assigned_to_id)) is None
+    boss = officer(app, "supervisor")
+    assert act(boss, created["reference"], "assign", assignee=str(colleague.id)).status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(Report.assigned_to_id)) == colleague.id
+
+
+def test_citizen_text_is_escaped_and_links_defanged(app: Flask) -> None:
+    created = filed_and_triaged(
+        app.test_client(),
+        description="<script>alert(1)</script> il m'a envoyé le lien http://evil.example/pay",
+        suspects=[{"kind": "url", "value": "https://evil.example/pay?x=1"}],
+    )
+    page = officer(app).get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "hxxps://evil[.]example/pay" in page and 'href="https://evil.example' not in page
+    assert 'dir="auto"' in page
+
+
+def test_evidence_downloads_as_an_attachment_and_is_audited(app: Flask) -> None:
+    data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
+    created = app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data").json
+    report_id = db.session.scalar(select(Report.id))
+    triage_report(report_id)
+    evidence_id = db.session.scalar(select(EvidenceFile.id))
+    desk = officer(app)
+    download = desk.get(f"/officer/evidence/{evidence_id}")
+    assert download.status_code == 200 and download.data == png_bytes()
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Content-Type"] == "application/octet-stream"
+    download.close()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.report_id == report_id)).all()
+    assert "download" in actions and created["reference"]
+
+
+def test_the_audit_trail_records_views_and_changes_and_only_supervisors_read_it(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    desk = officer(app)
+    act(desk, created["reference"], "claim")
+    act(desk, created["reference"], "note", body="Appelé la banque, en attente.")
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events][:2] == ["view", "assign"] and "note" in [e.action for e in events]
+    assert all(e.ip_address == "127.0.0.1" and e.staff_id for e in events)
+    assert all(created["receipt"] not in str(e.details) for e in events)
+    assert 'id="audit-trail"' not in desk.get(f"/officer/reports/{created['reference']}").get_data(
+        as_text=True
+    )
+    boss = officer(app, "supervisor")
+    assert 'id="audit-trail"' in boss.get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_the_queue_reads_its_index_on_a_large_table(app: Flask, backend: str) -> None:
+    """20,000 open reports: page 1 and a page deep in the queue both walk the partial index."""
+    from sqlalchemy import text
+
+    db.session.execute(
+        text(
+            "INSERT INTO reports (reference, receipt_hash, category, incident_date, description, language, channel,"
+            " anonymous, consented_at, status, priority, priority_rank, created_at, updated_at, version)"
+            " SELECT 'BLG-' || lpad(to_hex(g), 9, '0'), md5(g::text), 'online_shopping_fraud', DATE '2026-11-01',"
+            " 'x', 'fr', 'api', true, now(), CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'triaged' END,"
+            " 'normal', g % 4, now() - (g || ' minutes')::interval, now(), 1 FROM generate_series(1, 20000) g"
+        )
+    )
+    db.session.execute(text("ANALYZE reports"))
+    db.session.commit()
+    from intake.officer.queue import QueueFilters, queue_page
+
+    first = queue_page(QueueFilters(assigned="all"), viewer_id=1)
+    later = first
+    for _ in range(3):
+        assert later.next_cursor
+        later = queue_page(QueueFilters(assigned="all"), viewer_id=1, cursor=later.next_cursor)
+    seen = [r.id for r in first.rows] + [r.id for r in later.rows]
+    assert len(seen) == len(set(seen))  # pages never overlap
+    query = (
+        "EXPLAIN SELECT id FROM reports WHERE status IN ('received','triaged','assigned','in_progress','needs_info')"
+        " AND (priority_rank, created_at, id) > (1, now() - interval '1 day', 5000)"
+        " ORDER BY priority_rank, created_at, id LIMIT 51"
+    )
+    plan = "\n".join(db.session.scalars(text(query)))
+    assert "ix_reports_open_queue" in plan and "Sort" not in plan, plan
