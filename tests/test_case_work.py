@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -264,3 +265,81 @@ def test_the_queue_reads_its_index_on_a_large_table(app: Flask, backend: str) ->
     )
     plan = "\n".join(db.session.scalars(text(query)))
     assert "ix_reports_open_queue" in plan and "Sort" not in plan, plan
+
+
+def test_queue_filters_by_campaign_and_date(app: Flask) -> None:
+    from datetime import date, timedelta
+
+    from intake.triage.models import IdentifierGroup
+
+    app.config["CAMPAIGN_THRESHOLD"] = 2
+    citizen = app.test_client()
+    url = [{"kind": "url", "value": "http://colis-bloque.example/payer"}]
+    campaign = [filed_and_triaged(citizen, suspects=url)["reference"] for _ in range(3)]
+    other = filed_and_triaged(citizen, suspects=[{"kind": "phone", "value": "0700000000"}])["reference"]
+    group_id = db.session.scalar(select(IdentifierGroup.id).where(IdentifierGroup.campaign_at.is_not(None)))
+    desk = officer(app)
+    page = desk.get(f"/officer/?campaign={group_id}&assigned=all").get_data(as_text=True)
+    assert all(reference in page for reference in campaign) and other not in page
+    case = desk.get(f"/officer/reports/{campaign[0]}").get_data(as_text=True)
+    assert f"campaign={group_id}" in case
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    assert other not in desk.get(f"/officer/?from={tomorrow}&assigned=all").get_data(as_text=True)
+    assert other in desk.get(f"/officer/?to={tomorrow}&assigned=all").get_data(as_text=True)
+
+
+def ask_a_question(app: Flask, **overrides: Any) -> dict[str, str]:
+    created = filed_and_triaged(app.test_client(), **overrides)
+    desk = officer(app)
+    act(desk, created["reference"], "claim")
+    act(desk, created["reference"], "status", status="in_progress")
+    act(desk, created["reference"], "status", status="needs_info", message="Pouvez-vous envoyer la capture ?")
+    return created
+
+
+def answer(app: Flask, created: dict[str, str], text: str, files: list[tuple[io.BytesIO, str]]):  # type: ignore[no-untyped-def]
+    citizen = app.test_client()
+    data = {
+        "csrf_token": csrf_token(citizen, "/fr/track"),
+        "reference": created["reference"],
+        "receipt": created["receipt"],
+        "answer": text,
+        "evidence": files,
+    }
+    return citizen.post("/fr/track/answer", data=data, content_type="multipart/form-data")
+
+
+def test_the_citizen_answers_with_a_file_which_is_checked_like_at_filing(app: Flask) -> None:
+    created = ask_a_question(app)
+    response = answer(
+        app, created, "Voici la capture du message.", [(io.BytesIO(png_bytes()), "capture.png")]
+    )
+    assert response.status_code == 200 and status(created["reference"]) == "in_progress"
+    files = db.session.scalars(select(EvidenceFile)).all()
+    assert [(f.original_name, f.media_type) for f in files] == [("capture.png", "image/png")]
+    from intake.outbox.models import OutboxJob
+
+    subjects = db.session.scalars(select(OutboxJob.subject)).all()
+    assert f"evidence:{files[0].id}" in subjects
+
+
+def test_a_bad_file_in_an_answer_is_refused_and_the_answer_kept(app: Flask) -> None:
+    from tests.factories import EXE_BYTES
+
+    created = ask_a_question(app)
+    response = answer(
+        app, created, "Voici le programme qu'il m'a envoyé.", [(io.BytesIO(EXE_BYTES), "photo.png")]
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and status(created["reference"]) == "needs_info"
+    assert "Voici le programme qu&#39;il m&#39;a envoyé." in page and 'id="answer-title"' in page
+
+
+def test_no_file_is_accepted_in_an_answer_about_child_exploitation(app: Flask) -> None:
+    created = ask_a_question(
+        app, category="child_sexual_exploitation", suspects=[{"kind": "url", "value": "http://bad.example/x"}]
+    )
+    response = answer(app, created, "Voici une capture.", [(io.BytesIO(png_bytes()), "x.png")])
+    assert response.status_code == 422 and status(created["reference"]) == "needs_info"
+    assert db.session.scalar(select(EvidenceFile.id)) is None
+    assert not any(p.is_file() for p in Path(app.config["EVIDENCE_DIR"]).rglob("*"))

@@ -6,70 +6,19 @@ Runs on the embedded default (SQLite + filesystem broker) and on PostgreSQL + Re
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.outbox.models import OutboxJob
-from intake.reports.models import Report
-from tests.conftest import TEST_SECRET, build_app, csrf_token, empty_tables
+from tests.conftest import csrf_token, status_of
 from tests.factories import form_data, report_payload
 from tests.processes import celery_worker, log_tail, wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def worker_env(
-    var_dir: Path, database_url: str | None = None, redis_url: str | None = None
-) -> dict[str, str]:
-    env = {
-        "VAR_DIR": str(var_dir),
-        "SECRET_KEY": TEST_SECRET,
-        "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
-        "OUTBOX_RELAY_INTERVAL": "1",
-    }
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    return env
-
-
-@pytest.fixture(
-    params=["embedded", pytest.param("postgresql+redis", marks=[pytest.mark.postgres, pytest.mark.redis])]
-)
-def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, dict[str, str]]]:
-    if request.param == "embedded":
-        env = worker_env(tmp_path / "var")
-    else:
-        env = worker_env(
-            tmp_path / "var", request.getfixturevalue("postgres_url"), request.getfixturevalue("redis_url")
-        )
-    app = _app_for(env)
-    with app.app_context():
-        upgrade()
-        empty_tables()
-        yield app, env
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _app_for(env: dict[str, str]) -> Flask:
-    config = {key: value for key, value in env.items() if key not in {"VAR_DIR", "DATABASE_URL"}}
-    return build_app(Path(env["VAR_DIR"]), env.get("DATABASE_URL"), **config)
-
-
-def status_of(reference: str) -> str | None:
-    db.session.expire_all()
-    status = db.session.scalar(select(Report.status).where(Report.reference == reference))
-    db.session.rollback()  # end the read transaction so the next poll sees the worker's commit
-    return status
 
 
 def test_form_and_api_reports_reach_triaged_through_the_worker(

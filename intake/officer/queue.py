@@ -7,7 +7,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 
@@ -15,6 +15,7 @@ from intake.extensions import db
 from intake.reports.identifiers import IdentifierError, normalise_identifier
 from intake.reports.models import OPEN_STATUSES, Priority, Report, SuspectIdentifier, SuspectKind
 from intake.reports.receipts import clean_reference
+from intake.triage.models import GroupMember
 from intake.types import utcnow
 
 PAGE_SIZE = 50
@@ -35,6 +36,9 @@ class QueueFilters:
     region: str | None = None
     assigned: str = "mine_or_unassigned"  # or "mine", "unassigned", "all"
     search: str | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None  # inclusive
+    group_id: int | None = None  # the reports naming one identifier: a campaign, worked together
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,15 @@ def queue_page(
         conditions.append(Report.assigned_to_id.is_(None))
     elif filters.assigned != "all":
         conditions.append(or_(Report.assigned_to_id.is_(None), Report.assigned_to_id == viewer_id))
+    if filters.filed_from:
+        conditions.append(Report.created_at >= datetime.combine(filters.filed_from, time.min, UTC))
+    if filters.filed_to:
+        conditions.append(
+            Report.created_at < datetime.combine(filters.filed_to + timedelta(days=1), time.min, UTC)
+        )
+    if filters.group_id is not None:
+        members = select(GroupMember.report_id).where(GroupMember.group_id == filters.group_id)
+        conditions.append(Report.id.in_(members))
     if filters.search:
         found = _search(filters.search.strip())
         conditions.append(found if found is not None else Report.id.is_(None))

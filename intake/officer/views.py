@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from babel.dates import format_timedelta
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -9,6 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from intake.extensions import db
+from intake.i18n import number_locale
 from intake.officer.audit import record, trail
 from intake.officer.cases import (
     Actor,
@@ -48,7 +52,17 @@ def _filters() -> QueueFilters:
         region=args.get("region") or None,
         assigned=assigned if assigned in ASSIGNED_CHOICES else "mine_or_unassigned",
         search=(args.get("q") or "").strip()[:500] or None,
+        filed_from=_date(args.get("from")),
+        filed_to=_date(args.get("to")),
+        group_id=int(args["campaign"]) if (args.get("campaign") or "").isdigit() else None,
     )
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @bp.get("/")
@@ -187,6 +201,12 @@ def evidence_preview(evidence_id: int) -> Response:
     record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
     db.session.commit()
     return send_file(evidence_store().open(item.preview_name), mimetype=item.media_type)
+
+
+@bp.app_template_filter("age")
+def age(value: timedelta) -> str:
+    """`3 heures`, `٢ أيام`… in the officer's language."""
+    return format_timedelta(value, threshold=1, locale=number_locale())
 
 
 @bp.app_template_filter("defang")

@@ -305,31 +305,37 @@ class ReportForm(FlaskForm):
         return [f for f in (self.evidence.data or []) if isinstance(f, FileStorage) and f.filename]
 
     def validate_evidence(self, field: Field) -> None:
-        files = self.uploaded_files()
-        if not files:
-            return
         category = CATEGORY_BY_CODE.get(self.category.data or "")
-        if category is not None and not category.evidence_allowed:
-            raise ValidationError(_l("For this category, do not upload any file: give the links only."))
-        message = evidence_size_error(files)
-        if message is not None:
-            raise ValidationError(message)
-        checked = []
-        for upload in files:
-            if stream_size(upload.stream) == 0:
-                raise ValidationError(_l("One of the files is empty."))
-            media_type = detect_media_type(upload.stream)
-            if media_type is None or media_type not in ALLOWED_MEDIA_TYPES:
-                raise ValidationError(
-                    _l(
-                        "This type of file is not accepted: send images (PNG, JPEG), PDF, text, e-mails (EML) or MP4 videos."
-                    )
-                )
-            checked.append(CheckedUpload(upload, media_type))
-        self.checked_uploads = tuple(checked)
+        self.checked_uploads = check_uploads(
+            self.uploaded_files(), category is None or category.evidence_allowed
+        )
 
     def filled_suspects(self) -> list[SuspectForm]:
         return [entry.form for entry in self.suspects.entries if not entry.form.is_blank()]
+
+
+def check_uploads(files: list[FileStorage], allowed: bool = True) -> tuple[CheckedUpload, ...]:
+    """The one set of rules for evidence files, wherever they are sent (the report, an answer)."""
+    if not files:
+        return ()
+    if not allowed:
+        raise ValidationError(_l("For this category, do not upload any file: give the links only."))
+    message = evidence_size_error(files)
+    if message is not None:
+        raise ValidationError(message)
+    checked = []
+    for upload in files:
+        if stream_size(upload.stream) == 0:
+            raise ValidationError(_l("One of the files is empty."))
+        media_type = detect_media_type(upload.stream)
+        if media_type is None or media_type not in ALLOWED_MEDIA_TYPES:
+            raise ValidationError(
+                _l(
+                    "This type of file is not accepted: send images (PNG, JPEG), PDF, text, e-mails (EML) or MP4 videos."
+                )
+            )
+        checked.append(CheckedUpload(upload, media_type))
+    return tuple(checked)
 
 
 def evidence_size_error(files: list[FileStorage]) -> LazyString | None:
@@ -427,6 +433,17 @@ ANSWER_MIN, ANSWER_MAX = 2, 5000
 
 class AnswerForm(TrackForm):
     """The citizen's answer to an officer's question, on the tracking page (the code is asked again)."""
+
+    evidence = MultipleFileField(_l("Evidence files"))
+    checked_uploads: tuple[CheckedUpload, ...] = ()
+
+    def uploaded_files(self) -> list[FileStorage]:
+        return [f for f in (self.evidence.data or []) if isinstance(f, FileStorage) and f.filename]
+
+    def validate_evidence(self, field: Field) -> None:
+        # The report's category is not known before the code is checked: the service refuses
+        # files for a category that takes none.
+        self.checked_uploads = check_uploads(self.uploaded_files())
 
     answer = TextAreaField(
         _l("Your answer"),

@@ -13,7 +13,7 @@ from intake.extensions import db
 from intake.outbox.services import relay_after_commit
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
-from intake.reports.forms import ReportForm
+from intake.reports.forms import CheckedUpload, ReportForm
 from intake.reports.models import (
     EvidenceFile,
     Report,
@@ -23,7 +23,8 @@ from intake.reports.models import (
     SuspectIdentifier,
 )
 from intake.reports.receipts import hash_receipt, new_receipt, new_reference, receipt_matches
-from intake.triage.services import queue_triage
+from intake.taxonomy import CATEGORY_BY_CODE
+from intake.triage.services import queue_evidence_check, queue_triage
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -75,11 +76,11 @@ def _build_report(form: ReportForm, language: str, channel: str, reference: str,
     return report
 
 
-def _store_evidence(form: ReportForm, store: EvidenceStore) -> list[EvidenceFile]:
+def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) -> list[EvidenceFile]:
     """Write the originals; the rows that describe them are added to the report by the caller."""
     stored: list[EvidenceFile] = []
     try:
-        for upload in form.checked_uploads:
+        for upload in uploads:
             item = store.save(upload.file.stream)
             stored.append(
                 EvidenceFile(
@@ -125,7 +126,7 @@ def file_report(
     that no row points at a missing file and no file outlives a report that was never accepted.
     With `hold_receipt_for_confirmation`, a one-time slip for the confirmation page commits with it.
     """
-    stored = _store_evidence(form, store)
+    stored = _store_evidence(form.checked_uploads, store)
     try:
         filed, job_id = _add_report(form, language, channel, stored, hold_receipt_for_confirmation)
     except BaseException:
@@ -239,21 +240,49 @@ def lookup_by_receipt(reference: str, receipt: str) -> TrackedReport | None:
     )
 
 
-def citizen_answer(reference: str, receipt: str, body: str) -> bool:
-    """The citizen answers an officer's question: the answer is kept and the report goes back to
-    `in_progress`, marked so that it stands out in the queue. False for a wrong code or reference,
-    or a report that asks nothing."""
+class AnswerRefused(Exception):
+    """Files sent for a category that takes none (child sexual exploitation: links only)."""
+
+
+def citizen_answer(
+    reference: str,
+    receipt: str,
+    body: str,
+    uploads: tuple[CheckedUpload, ...] = (),
+    store: EvidenceStore | None = None,
+) -> bool:
+    """The citizen answers an officer's question: the answer (and its files) are kept and the report
+    goes back to `in_progress`, marked so that it stands out in the queue. False for a wrong code or
+    reference, or a report that asks nothing."""
     row = db.session.execute(
-        select(Report.id, Report.receipt_hash, Report.status).where(Report.reference == reference)
+        select(Report.id, Report.receipt_hash, Report.status, Report.category).where(
+            Report.reference == reference
+        )
     ).one_or_none()
     if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
         return False
     if row.status != ReportStatus.NEEDS_INFO.value:
         return False
+    category = CATEGORY_BY_CODE.get(row.category)
+    if uploads and category is not None and not category.evidence_allowed:
+        raise AnswerRefused()
+    stored = _store_evidence(uploads, store) if uploads and store is not None else []
+    try:
+        answered = _record_answer(row.id, body, stored)
+    except BaseException:
+        db.session.rollback()
+        _delete_files(store, stored) if store is not None else None
+        raise
+    if not answered and store is not None:
+        _delete_files(store, stored)
+    return answered
+
+
+def _record_answer(report_id: int, body: str, files: list[EvidenceFile]) -> bool:
     now = utcnow()
     result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
         update(Report)
-        .where(Report.id == row.id, Report.status == ReportStatus.NEEDS_INFO.value)
+        .where(Report.id == report_id, Report.status == ReportStatus.NEEDS_INFO.value)
         .values(
             status=ReportStatus.IN_PROGRESS.value,
             citizen_replied_at=now,
@@ -267,9 +296,9 @@ def citizen_answer(reference: str, receipt: str, body: str) -> bool:
         return False
     db.session.add_all(
         [
-            ReportMessage(report_id=row.id, author="citizen", body=body, created_at=now),
+            ReportMessage(report_id=report_id, author="citizen", body=body, created_at=now),
             StatusChange(
-                report_id=row.id,
+                report_id=report_id,
                 from_status=ReportStatus.NEEDS_INFO.value,
                 to_status=ReportStatus.IN_PROGRESS.value,
                 changed_at=now,
@@ -277,5 +306,14 @@ def citizen_answer(reference: str, receipt: str, body: str) -> bool:
             ),
         ]
     )
+    for item in files:
+        item.report_id = report_id
+        db.session.add(item)
+    db.session.flush()
+    jobs = [queue_evidence_check(item.id) for item in files]
+    db.session.flush()
+    job_ids = [job.id for job in jobs]
     db.session.commit()
+    if job_ids:
+        relay_after_commit(job_ids)
     return True

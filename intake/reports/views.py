@@ -17,6 +17,7 @@ from flask import (
 )
 from flask import Response as FlaskResponse
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
@@ -39,7 +40,7 @@ from intake.reports.forms import (
 )
 from intake.reports.models import Channel
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
-from intake.reports.services import citizen_answer, file_report, lookup_by_receipt
+from intake.reports.services import AnswerRefused, citizen_answer, file_report, lookup_by_receipt
 from intake.reports.status_text import status_label
 from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
@@ -185,8 +186,18 @@ def answer() -> tuple[Response, int]:
     is checked again, never trusted from an earlier page)."""
     form = AnswerForm()
     answered = False
+    refused = None
     if form.validate_on_submit():
-        answered = citizen_answer(form.reference.data, form.receipt.data, form.answer.data)
+        try:
+            answered = citizen_answer(
+                form.reference.data,
+                form.receipt.data,
+                form.answer.data,
+                form.checked_uploads,
+                evidence_store(),
+            )
+        except AnswerRefused:
+            refused = _("For this category, do not upload any file: give the links only.")
     tracked = lookup_by_receipt(form.reference.data or "", form.receipt.data or "") if answered else None
     body = render_template(
         "reports/track.html",
@@ -194,11 +205,13 @@ def answer() -> tuple[Response, int]:
         answer_form=form,
         tracked=tracked,
         answered=answered,
-        not_found=not answered and not form.errors,
+        not_found=not answered and not form.errors and refused is None,
+        refused=refused,
+        evidence_limits=evidence_limits(),
         status_label=status_label,
         category_by_code=CATEGORY_BY_CODE,
     )
-    status = 200 if answered else 422 if form.errors else 404
+    status = 200 if answered else 422 if form.errors or refused else 404
     return _no_store(current_app.make_response(body)), status
 
 
@@ -218,6 +231,7 @@ def track_form() -> tuple[Response, int]:
         answer_form=AnswerForm(formdata=None, reference=tracked.reference if tracked else None),
         tracked=tracked,
         not_found=not_found,
+        evidence_limits=evidence_limits(),
         status_label=status_label,
         category_by_code=CATEGORY_BY_CODE,
     )
