@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -29,15 +30,20 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
     app = build_app(tmp_path_factory.mktemp("browser") / "var")
     with app.app_context():
         upgrade()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app: tuple[Flask, str]) -> str:
+    return live_app[1]
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +146,27 @@ def test_french_form_works_without_javascript(browser, live_server: str) -> None
     assert page.url.endswith("/fr/report/confirmation")
     assert page.locator("#reference").inner_text().startswith("BLG-")
     context.close()
+
+
+def test_an_arabic_officer_logs_in_and_reads_the_queue_right_to_left(
+    browser, live_app: tuple[Flask, str]
+) -> None:  # type: ignore[no-untyped-def]
+    from intake.staff.services import create_staff
+
+    app, url = live_app
+    with app.app_context():
+        create_staff("nadia@police.example.ma", "نادية", "officer", "a long passphrase here", "ar")
+    page = browser.new_page()
+    page.goto(f"{url}/login")
+    page.fill("#email", "nadia@police.example.ma")
+    page.fill("#password", "a long passphrase here")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}/officer/")
+    assert page.get_attribute("html", "dir") == "rtl" and page.get_attribute("html", "lang") == "ar"
+    # mirrored for real: the search field starts on the right side of the page
+    box = page.locator("#q").bounding_box()
+    width = page.viewport_size["width"]
+    assert box is not None and box["x"] + box["width"] > width / 2
+    page.click("button.link-button")  # log out
+    page.wait_for_url(f"{url}/login")
+    page.close()

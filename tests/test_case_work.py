@@ -283,6 +283,10 @@ def test_queue_filters_by_campaign_and_date(app: Flask) -> None:
     assert all(reference in page for reference in campaign) and other not in page
     case = desk.get(f"/officer/reports/{campaign[0]}").get_data(as_text=True)
     assert f"campaign={group_id}" in case
+    act(desk, other, "claim")
+    me = db.session.scalar(select(Report.assigned_to_id).where(Report.reference == other))
+    by_assignee = desk.get(f"/officer/?assigned={me}").get_data(as_text=True)
+    assert other in by_assignee and campaign[0] not in by_assignee
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     assert other not in desk.get(f"/officer/?from={tomorrow}&assigned=all").get_data(as_text=True)
     assert other in desk.get(f"/officer/?to={tomorrow}&assigned=all").get_data(as_text=True)

@@ -34,7 +34,7 @@ class QueueFilters:
     priority: str | None = None
     category: str | None = None
     region: str | None = None
-    assigned: str = "mine_or_unassigned"  # or "mine", "unassigned", "all"
+    assigned: str = "mine_or_unassigned"  # or "mine", "unassigned", "all", or a staff id
     search: str | None = None
     filed_from: date | None = None
     filed_to: date | None = None  # inclusive
@@ -113,6 +113,8 @@ def queue_page(
         conditions.append(Report.assigned_to_id == viewer_id)
     elif filters.assigned == "unassigned":
         conditions.append(Report.assigned_to_id.is_(None))
+    elif filters.assigned.isdigit():
+        conditions.append(Report.assigned_to_id == int(filters.assigned))
     elif filters.assigned != "all":
         conditions.append(or_(Report.assigned_to_id.is_(None), Report.assigned_to_id == viewer_id))
     if filters.filed_from:

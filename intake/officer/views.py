@@ -50,7 +50,7 @@ def _filters() -> QueueFilters:
         priority=args.get("priority") or None,
         category=args.get("category") or None,
         region=args.get("region") or None,
-        assigned=assigned if assigned in ASSIGNED_CHOICES else "mine_or_unassigned",
+        assigned=assigned if assigned in ASSIGNED_CHOICES or assigned.isdigit() else "mine_or_unassigned",
         search=(args.get("q") or "").strip()[:500] or None,
         filed_from=_date(args.get("from")),
         filed_to=_date(args.get("to")),
@@ -87,6 +87,7 @@ def queue() -> str:
         status_name=status_name,
         priority_name=priority_name,
         assigned_choices=ASSIGNED_CHOICES,
+        staff_members=active_staff(),
     )
 
 
