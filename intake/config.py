@@ -132,8 +132,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT") or "10 per minute; 100 per day",
         "TRACKING_RATE_LIMIT": env.get("TRACKING_RATE_LIMIT") or "10 per minute; 100 per day",
         "PROXY_COUNT": int(env.get("PROXY_COUNT") or 0),
-        # Failed staff logins per client address (accounts also lock after 5 failures in a row).
+        # Staff logins: every attempt counts per client address (so parallel guesses cannot slip
+        # through), and failures per address and account. Accounts are never locked outright.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute; 50 per hour",
+        "LOGIN_FAILURE_LIMIT": env.get("LOGIN_FAILURE_LIMIT") or "5 per 15 minutes",
         # Seconds between two beat runs of the outbox relay, which publishes any job the web process
         # could not hand to the broker right after its commit.
         "OUTBOX_RELAY_INTERVAL": float(env.get("OUTBOX_RELAY_INTERVAL") or 15),

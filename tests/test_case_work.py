@@ -16,6 +16,7 @@ from sqlalchemy import select
 from intake.extensions import db
 from intake.officer.models import AuditEvent
 from intake.reports.models import EvidenceFile, Report, ReportMessage
+from intake.staff.models import Staff
 from intake.triage.services import triage_report
 from tests.conftest import csrf_token
 from tests.factories import form_data, png_bytes, report_payload
@@ -222,7 +223,10 @@ def test_the_audit_trail_records_views_and_changes_and_only_supervisors_read_it(
     desk = officer(app)
     act(desk, created["reference"], "claim")
     act(desk, created["reference"], "note", body="Appelé la banque, en attente.")
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    report_id = db.session.scalar(select(Report.id))
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.report_id == report_id).order_by(AuditEvent.id)
+    ).all()
     assert [e.action for e in events][:2] == ["view", "assign"] and "note" in [e.action for e in events]
     assert all(e.ip_address == "127.0.0.1" and e.staff_id for e in events)
     assert all(created["receipt"] not in str(e.details) for e in events)
@@ -347,3 +351,69 @@ def test_no_file_is_accepted_in_an_answer_about_child_exploitation(app: Flask) -
     assert response.status_code == 422 and status(created["reference"]) == "needs_info"
     assert db.session.scalar(select(EvidenceFile.id)) is None
     assert not any(p.is_file() for p in Path(app.config["EVIDENCE_DIR"]).rglob("*"))
+
+
+def test_an_officer_cannot_take_a_colleagues_report(app: Flask) -> None:
+    created = filed_and_triaged(app.test_client())
+    first, second = officer(app, email="a@police.example.ma"), officer(app, email="b@police.example.ma")
+    assert act(first, created["reference"], "claim").status_code == 303
+    assert act(second, created["reference"], "claim").status_code == 422
+    owner = db.session.scalar(select(Report.assigned_to_id))
+    assert owner == db.session.scalar(select(Staff.id).where(Staff.email == "a@police.example.ma"))
+
+
+def test_a_question_can_end_in_a_referral(app: Flask) -> None:
+    created = ask_a_question(app)
+    desk = app.test_client()
+    assert log_in(desk, "officer@police.example.ma").status_code == 302
+    moved = act(desk, created["reference"], "status", status="referred", reason="Transmis au parquet.")
+    assert moved.status_code == 303 and status(created["reference"]) == "referred"
+
+
+def test_a_hostile_file_name_is_made_safe_and_still_downloads(app: Flask) -> None:
+    from intake.reports.services import safe_file_name
+
+    hostile = "a\r\nSet-Cookie: x=1\u202egnp.exe/../x"
+    assert safe_file_name(hostile, "image/png") == "a__Set-Cookie_ x=1_gnp.exe_.._x"
+    assert safe_file_name("\x00", "application/pdf") == "evidence.pdf"
+    data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
+    assert (
+        app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data").status_code
+        == 201
+    )
+    item = db.session.scalar(select(EvidenceFile))
+    assert item is not None
+    item.original_name = hostile  # a row written before names were cleaned
+    db.session.commit()
+    download = officer(app).get(f"/officer/evidence/{item.id}")
+    assert download.status_code == 200 and "Set-Cookie" not in download.headers
+    assert "\n" not in download.headers["Content-Disposition"]
+    download.close()
+
+
+@pytest.mark.parametrize(
+    "query", ["assigned=²", "campaign=²", "assigned=99999999999999999999", "after=bad", "after=" + "A" * 40]
+)
+def test_odd_queue_parameters_are_ignored_not_500(app: Flask, query: str) -> None:
+    response = officer(app).get(f"/officer/?{query}")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+def test_links_in_the_citizens_text_are_defanged(app: Flask) -> None:
+    created = filed_and_triaged(
+        app.test_client(),
+        description="Il m'a envoyé https://faux-colis.example/payer puis www.arnaque.example",
+    )
+    page = officer(app).get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
+    assert "hxxps://faux-colis[.]example/payer" in page and "www[.]arnaque[.]example" in page
+    assert "https://faux-colis.example" not in page
+
+
+def test_an_answer_that_comes_too_late_is_kept_on_the_page(app: Flask) -> None:
+    created = ask_a_question(app)
+    desk = app.test_client()
+    log_in(desk, "officer@police.example.ma")
+    act(desk, created["reference"], "status", status="resolved")
+    response = answer(app, created, "Voici ma réponse, un peu tard.", [])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Voici ma réponse, un peu tard." in page

@@ -4,6 +4,7 @@ real worker processes with beat). The invariant in every test: accepted = stored
 
 from __future__ import annotations
 
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -122,11 +123,13 @@ def test_worker_killed_mid_task(stack: Stack, tmp_path: Path) -> None:
     worker = start_worker(stack.env, stack.log, beat=True)
     try:
         wait_for(lambda: counts()[1] >= 10, 60, what=f"the first reports triaged\n{log_tail(stack.log)}")
+        redis = stack.redis.client()
+        wait_for(lambda: redis.hlen("unacked") >= 1, 10, interval=0.001, what="a task in the worker's hands")
         kill(worker)
         assert counts()[1] < accepted, "the worker finished before it could be killed: file more reports"
         # the message it was working on was taken and never acknowledged: only the reconciler
         # (the visibility timeout is an hour) can bring that report back
-        assert stack.redis.client().hlen("unacked") >= 1
+        assert redis.hlen("unacked") >= 1
     finally:
         kill(worker)
     with celery_worker(stack.env, stack.log, beat=True):
@@ -140,7 +143,10 @@ def test_redis_flushed_with_jobs_in_it(stack: Stack, tmp_path: Path) -> None:
     stack.redis.flush()  # every job was in Redis, and now none is
     with celery_worker(stack.env, stack.log, beat=True):
         all_triaged_once(accepted, stack)
-    assert "reconciler: 20 report(s)" in stack.log.read_text()
+    # the reconciler (not redelivery: the visibility timeout is an hour) brought every one back,
+    # perhaps over several runs as the reports passed TRIAGE_RECONCILE_AFTER one after the other
+    requeued = re.findall(r"reconciler: (\d+) report\(s\)", stack.log.read_text())
+    assert sum(int(count) for count in requeued) >= accepted
 
 
 def test_the_same_job_delivered_twice_has_one_effect(stack: Stack, tmp_path: Path) -> None:

@@ -21,9 +21,9 @@ def record(action: str, staff_id: int | None, report_id: int | None, ip: str | N
     )
 
 
-def trail(report_id: int, limit: int = 500) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.report_id == report_id).order_by(AuditEvent.id).limit(limit)
-        )
-    )
+def trail(report_id: int, limit: int = 500, before_id: int | None = None) -> list[AuditEvent]:
+    """A case's events, newest first, a page at a time (keyset on the id)."""
+    query = select(AuditEvent).where(AuditEvent.report_id == report_id)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

@@ -14,11 +14,13 @@ from intake.extensions import db
 from intake.officer.audit import record
 from intake.officer.models import CaseNote
 from intake.officer.workflow import MESSAGE_REQUIRED, REASON_REQUIRED, may_move
-from intake.reports.models import Report, ReportMessage, ReportStatus, StatusChange
+from intake.reports.models import OPEN_STATUSES, Report, ReportMessage, ReportStatus, StatusChange
 from intake.staff.models import Role, Staff
 from intake.types import utcnow
 
 MESSAGE_MAX = 5000
+# Closed reports are reopened first; a report not yet triaged is not ready for an officer.
+ASSIGNABLE = frozenset(s.value for s in OPEN_STATUSES) - {ReportStatus.RECEIVED.value}
 
 
 class CaseConflict(Exception):
@@ -96,8 +98,13 @@ def assign(report: Report, version: int, actor: Actor, assignee_id: int | None =
     """Claim (no assignee: oneself) or, for supervisors, assign to someone; a triaged report becomes
     `assigned`."""
     target = actor.staff_id if assignee_id is None else assignee_id
-    if target != actor.staff_id and actor.role not in {Role.SUPERVISOR, Role.ADMIN}:
+    supervisor = actor.role in {Role.SUPERVISOR, Role.ADMIN}
+    if target != actor.staff_id and not supervisor:
         raise CaseError(_l("Only a supervisor can assign a report to someone else."))
+    if report.assigned_to_id not in (None, actor.staff_id) and not supervisor:
+        raise CaseError(_l("Another officer has this report. Ask a supervisor to reassign it."))
+    if report.status not in ASSIGNABLE:
+        raise CaseError(_l("This report cannot be assigned in its current status."))
     staff = db.session.get(Staff, target)
     if staff is None or not staff.active:
         raise CaseError(_l("Choose an active member of staff."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from intake.reports.models import Priority, ReportStatus
+from intake.reports.models import EvidenceCheck, Priority, ReportStatus
 
 STATUS_NAMES: dict[str, LazyString] = {
     ReportStatus.RECEIVED: _l("Received"),
@@ -31,3 +31,39 @@ def status_name(status: str) -> str:
 
 def priority_name(priority: str | None) -> str:
     return str(PRIORITY_NAMES[priority]) if priority in PRIORITY_NAMES else str(_l("Not triaged yet"))
+
+
+CHECK_NAMES: dict[str, LazyString] = {
+    EvidenceCheck.PENDING: _l("Being checked"),
+    EvidenceCheck.ACCEPTED: _l("Checked"),
+    EvidenceCheck.REJECTED: _l("Rejected by the check"),
+}
+ACTION_NAMES: dict[str, LazyString] = {
+    "view": _l("Viewed"),
+    "assign": _l("Assigned"),
+    "status": _l("Status changed"),
+    "note": _l("Note added"),
+    "message": _l("Message sent"),
+    "download": _l("Evidence downloaded"),
+    "preview": _l("Preview viewed"),
+}
+
+
+def check_name(status: str) -> str:
+    return str(CHECK_NAMES.get(status, status))
+
+
+def action_name(action: str) -> str:
+    return str(ACTION_NAMES.get(action, action))
+
+
+def actor_name(changed_by: str, staff_names: dict[int, str]) -> str:
+    """`staff:3` -> the officer's name; the citizen and the triage worker by what they are."""
+    if changed_by == "citizen":
+        return str(_l("Citizen"))
+    if changed_by == "triage":
+        return str(_l("Automatic triage"))
+    kind, _, number = changed_by.partition(":")
+    if kind == "staff" and number.isdigit():
+        return staff_names.get(int(number), changed_by)
+    return changed_by

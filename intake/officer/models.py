@@ -34,9 +34,10 @@ class AuditEvent(Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # No ON DELETE action: an audited account or report cannot be deleted under its audit trail.
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     action: Mapped[str] = mapped_column(String(40))
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

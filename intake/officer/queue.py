@@ -13,7 +13,14 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 
 from intake.extensions import db
 from intake.reports.identifiers import IdentifierError, normalise_identifier
-from intake.reports.models import OPEN_STATUSES, Priority, Report, SuspectIdentifier, SuspectKind
+from intake.reports.models import (
+    OPEN_STATUSES,
+    UNTRIAGED_RANK,
+    Priority,
+    Report,
+    SuspectIdentifier,
+    SuspectKind,
+)
 from intake.reports.receipts import clean_reference
 from intake.triage.models import GroupMember
 from intake.types import utcnow
@@ -73,9 +80,12 @@ def decode_cursor(cursor: str | None) -> tuple[int, datetime, int] | None:
         return None
     try:
         rank, created, report_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return int(rank), datetime.fromisoformat(created), int(report_id)
+        position = int(rank), datetime.fromisoformat(created), int(report_id)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         return None
+    if not (0 <= position[0] <= UNTRIAGED_RANK and 0 < position[2] < 2**62) or position[1].tzinfo is None:
+        return None  # a tampered cursor starts again from the first page
+    return position
 
 
 def _search(text: str) -> ColumnElement[bool] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from babel.dates import format_timedelta
@@ -27,14 +28,16 @@ from intake.officer.cases import (
     send_message,
 )
 from intake.officer.forms import CaseActionForm
-from intake.officer.labels import priority_name, status_name
+from intake.officer.labels import action_name, actor_name, check_name, priority_name, status_name
 from intake.officer.queue import QueueFilters, queue_page
 from intake.officer.workflow import REASON_REQUIRED, allowed_next
 from intake.reports.evidence import evidence_store
+from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.reports.models import OPEN_STATUSES, EvidenceFile, Priority, Report
+from intake.reports.services import safe_file_name
 from intake.staff.access import ALL_STAFF, roles
 from intake.staff.models import Role
-from intake.staff.services import active_staff
+from intake.staff.services import active_staff, staff_names
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
 from intake.triage.summary import triage_summary
 
@@ -50,12 +53,17 @@ def _filters() -> QueueFilters:
         priority=args.get("priority") or None,
         category=args.get("category") or None,
         region=args.get("region") or None,
-        assigned=assigned if assigned in ASSIGNED_CHOICES or assigned.isdigit() else "mine_or_unassigned",
+        assigned=assigned if assigned in ASSIGNED_CHOICES or _is_id(assigned) else "mine_or_unassigned",
         search=(args.get("q") or "").strip()[:500] or None,
         filed_from=_date(args.get("from")),
         filed_to=_date(args.get("to")),
-        group_id=int(args["campaign"]) if (args.get("campaign") or "").isdigit() else None,
+        group_id=int(args["campaign"]) if _is_id(args.get("campaign")) else None,
     )
+
+
+def _is_id(text: str | None) -> bool:
+    """A database id as typed in a URL: ASCII digits, and small enough for a BIGINT."""
+    return bool(text) and re.fullmatch(r"[0-9]{1,15}", text or "") is not None
 
 
 def _date(text: str | None) -> date | None:
@@ -97,6 +105,7 @@ def _actor() -> Actor:
 
 def _render_case(report: Report, status: int = 200, error: str | None = None) -> tuple[str, int]:
     with_trail = current_user.role in {Role.SUPERVISOR.value, Role.ADMIN.value}
+    names = staff_names()
     body = render_template(
         "officer/case.html",
         report=report,
@@ -111,6 +120,10 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
         category=CATEGORY_BY_CODE.get(report.category),
         status_name=status_name,
         priority_name=priority_name,
+        check_name=check_name,
+        action_name=action_name,
+        actor_name=lambda changed_by: actor_name(changed_by, names),
+        kind_labels=SUSPECT_KIND_LABELS,
         error=error,
         form=request.form if request.method == "POST" else {},
     )
@@ -188,7 +201,7 @@ def evidence_download(evidence_id: int) -> Response:
         evidence_store().open(item.stored_name),
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=item.original_name,
+        download_name=safe_file_name(item.original_name, item.media_type),
     )
 
 
@@ -214,3 +227,12 @@ def age(value: timedelta) -> str:
 def defang(value: str) -> str:
     """`hxxps://evil[.]example/x`: readable, never clickable, never fetched by a preview."""
     return value.replace("http", "hxxp").replace(".", "[.]").replace("@", "[@]")
+
+
+_LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"]+")
+
+
+@bp.app_template_filter("defang_links")
+def defang_links(text: str) -> str:
+    """The same for every link inside a citizen's free text (the rest is left as written)."""
+    return _LINK.sub(lambda match: defang(match.group(0)), text)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -84,7 +86,7 @@ def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) ->
             item = store.save(upload.file.stream)
             stored.append(
                 EvidenceFile(
-                    original_name=(upload.file.filename or "file")[-255:],
+                    original_name=safe_file_name(upload.file.filename, upload.media_type),
                     stored_name=item.stored_name,
                     size=item.size,
                     media_type=upload.media_type,
@@ -95,6 +97,26 @@ def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) ->
         _delete_files(store, stored)
         raise
     return stored
+
+
+_UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\\\:]")
+_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
+    "message/rfc822": "eml",
+    "video/mp4": "mp4",
+}
+
+
+def safe_file_name(name: str | None, media_type: str) -> str:
+    """The citizen's file name, kept for officers, minus what could break a header or a path or
+    disguise an extension (control and bidi characters, separators)."""
+    cleaned = _UNSAFE_IN_NAMES.sub("_", name or "").strip(" .")[-255:]
+    if not any(ch.isalnum() for ch in cleaned):
+        return f"evidence.{_EXTENSIONS.get(media_type, 'bin')}"
+    return cleaned
 
 
 def _delete_files(store: EvidenceStore, files: list[EvidenceFile]) -> None:
@@ -244,42 +266,61 @@ class AnswerRefused(Exception):
     """Files sent for a category that takes none (child sexual exploitation: links only)."""
 
 
+class AnswerOutcome(StrEnum):
+    SENT = "sent"
+    NOT_FOUND = "not_found"  # wrong code or reference: the same answer for both
+    NOT_WAITING = "not_waiting"  # the right code, but no question is waiting (answered, or closed)
+
+
 def citizen_answer(
     reference: str,
     receipt: str,
     body: str,
     uploads: tuple[CheckedUpload, ...] = (),
     store: EvidenceStore | None = None,
-) -> bool:
-    """The citizen answers an officer's question: the answer (and its files) are kept and the report
-    goes back to `in_progress`, marked so that it stands out in the queue. False for a wrong code or
-    reference, or a report that asks nothing."""
+) -> AnswerOutcome:
+    """The citizen answers an officer's question: the answer and its files are kept and the report
+    goes back to `in_progress`, marked so that it stands out in the queue."""
     row = db.session.execute(
         select(Report.id, Report.receipt_hash, Report.status, Report.category).where(
             Report.reference == reference
         )
     ).one_or_none()
     if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
-        return False
+        return AnswerOutcome.NOT_FOUND
     if row.status != ReportStatus.NEEDS_INFO.value:
-        return False
+        return AnswerOutcome.NOT_WAITING
     category = CATEGORY_BY_CODE.get(row.category)
     if uploads and category is not None and not category.evidence_allowed:
         raise AnswerRefused()
     stored = _store_evidence(uploads, store) if uploads and store is not None else []
+    now = utcnow()
     try:
-        answered = _record_answer(row.id, body, stored)
+        job_ids = _add_answer(row.id, body, stored, now)
     except BaseException:
         db.session.rollback()
-        _delete_files(store, stored) if store is not None else None
+        if store is not None:
+            _delete_files(store, stored)
         raise
-    if not answered and store is not None:
-        _delete_files(store, stored)
-    return answered
+    if job_ids is None:  # an officer moved the report at the same moment
+        if store is not None:
+            _delete_files(store, stored)
+        return AnswerOutcome.NOT_WAITING
+    try:
+        db.session.commit()
+    except BaseException:
+        committed = _answer_committed(row.id, now)
+        if committed is False and store is not None:
+            _delete_files(store, stored)
+        if not committed:
+            raise
+    if job_ids:
+        relay_after_commit(job_ids)
+    return AnswerOutcome.SENT
 
 
-def _record_answer(report_id: int, body: str, files: list[EvidenceFile]) -> bool:
-    now = utcnow()
+def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datetime) -> list[int] | None:
+    """Flush the answer; None when the report no longer waits for one. Returns the evidence jobs."""
     result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
         update(Report)
         .where(Report.id == report_id, Report.status == ReportStatus.NEEDS_INFO.value)
@@ -293,7 +334,7 @@ def _record_answer(report_id: int, body: str, files: list[EvidenceFile]) -> bool
     )
     if result.rowcount != 1:
         db.session.rollback()
-        return False
+        return None
     db.session.add_all(
         [
             ReportMessage(report_id=report_id, author="citizen", body=body, created_at=now),
@@ -312,8 +353,21 @@ def _record_answer(report_id: int, body: str, files: list[EvidenceFile]) -> bool
     db.session.flush()
     jobs = [queue_evidence_check(item.id) for item in files]
     db.session.flush()
-    job_ids = [job.id for job in jobs]
-    db.session.commit()
-    if job_ids:
-        relay_after_commit(job_ids)
-    return True
+    return [job.id for job in jobs]
+
+
+def _answer_committed(report_id: int, at: datetime) -> bool | None:
+    """After a failed COMMIT: was the answer stored? None when the database cannot say."""
+    try:
+        db.session.rollback()
+        found = db.session.scalar(
+            select(ReportMessage.id).where(
+                ReportMessage.report_id == report_id,
+                ReportMessage.author == "citizen",
+                ReportMessage.created_at == at,
+            )
+        )
+        return found is not None
+    except SQLAlchemyError:
+        log.exception("could not check whether an answer was committed")
+        return None

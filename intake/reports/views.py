@@ -40,7 +40,13 @@ from intake.reports.forms import (
 )
 from intake.reports.models import Channel
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
-from intake.reports.services import AnswerRefused, citizen_answer, file_report, lookup_by_receipt
+from intake.reports.services import (
+    AnswerOutcome,
+    AnswerRefused,
+    citizen_answer,
+    file_report,
+    lookup_by_receipt,
+)
 from intake.reports.status_text import status_label
 from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
@@ -185,11 +191,11 @@ def answer() -> tuple[Response, int]:
     """The citizen answers an officer's question with reference + secret code (ASVS 4.2.1: the code
     is checked again, never trusted from an earlier page)."""
     form = AnswerForm()
-    answered = False
+    outcome = None
     refused = None
     if form.validate_on_submit():
         try:
-            answered = citizen_answer(
+            outcome = citizen_answer(
                 form.reference.data,
                 form.receipt.data,
                 form.answer.data,
@@ -198,6 +204,9 @@ def answer() -> tuple[Response, int]:
             )
         except AnswerRefused:
             refused = _("For this category, do not upload any file: give the links only.")
+        if outcome is AnswerOutcome.NOT_WAITING:
+            refused = _("Your report is no longer waiting for an answer. Your text is below.")
+    answered = outcome is AnswerOutcome.SENT
     tracked = lookup_by_receipt(form.reference.data or "", form.receipt.data or "") if answered else None
     body = render_template(
         "reports/track.html",
@@ -205,13 +214,13 @@ def answer() -> tuple[Response, int]:
         answer_form=form,
         tracked=tracked,
         answered=answered,
-        not_found=not answered and not form.errors and refused is None,
+        not_found=outcome is AnswerOutcome.NOT_FOUND,
         refused=refused,
         evidence_limits=evidence_limits(),
         status_label=status_label,
         category_by_code=CATEGORY_BY_CODE,
     )
-    status = 200 if answered else 422 if form.errors or refused else 404
+    status = 200 if answered else 404 if outcome is AnswerOutcome.NOT_FOUND else 422
     return _no_store(current_app.make_response(body)), status
 
 

@@ -94,6 +94,15 @@ def check_access() -> Response | None:
     return None
 
 
+def no_store_for_staff(response: Response) -> Response:
+    """Staff pages hold victims' names and contacts: never kept in a browser cache (ASVS 8.2.1)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.endpoint and request.endpoint != "static" and declared_access(view) != PUBLIC:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register_access(app: Flask) -> None:
     login_manager.init_app(app)
     app.before_request(check_access)
+    app.after_request(no_store_for_staff)

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
 from intake.extensions import db
+from intake.officer.audit import record
 from intake.reports.identifiers import IdentifierError, normalise_email
 from intake.staff.models import Role, Staff, StaffSession
 from intake.types import utcnow
@@ -25,8 +26,6 @@ hasher = PasswordHasher()  # argon2id with the library's current parameters (ASV
 # Verified when the e-mail is unknown, so that both failures take the same time (ASVS 2.2.1).
 _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
 PASSWORD_MIN, PASSWORD_MAX = 12, 128  # ASVS 2.1.1 and 2.1.2
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=30)
 _SEEN_GRANULARITY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
 
@@ -47,7 +46,10 @@ def check_password_rules(password: str) -> None:
         raise StaffError(f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters")
 
 
-def create_staff(email: str, name: str, role: str, password: str, language: str = "fr") -> Staff:
+def create_staff(
+    email: str, name: str, role: str, password: str, language: str = "fr", actor_id: int | None = None
+) -> Staff:
+    """A new account. Every account change is audited; `actor_id` is None from the command line."""
     if role not in {r.value for r in Role}:
         raise StaffError(f"role must be one of {', '.join(r.value for r in Role)}")
     if language not in {"ar", "fr"}:
@@ -64,6 +66,8 @@ def create_staff(email: str, name: str, role: str, password: str, language: str 
         password_hash=hasher.hash(password),
     )
     db.session.add(staff)
+    db.session.flush()
+    record("account_created", actor_id, None, None, account=staff.id, role=role)
     db.session.commit()
     return staff
 
@@ -76,53 +80,52 @@ def list_staff() -> list[Staff]:
     return list(db.session.scalars(select(Staff).order_by(Staff.email)))
 
 
-def set_password(email: str, password: str) -> None:
+def set_password(email: str, password: str, actor_id: int | None = None) -> None:
     staff = find_staff(email)
     if staff is None:
         raise StaffError(f"no account for {email}")
     check_password_rules(password)
     staff.password_hash = hasher.hash(password)
     staff.failed_attempts = 0
-    staff.locked_until = None
+    record("password_set", actor_id, None, None, account=staff.id)
     db.session.commit()
     revoke_sessions(staff.id)  # a new password ends every open session
 
 
-def disable_staff(email: str) -> None:
+def disable_staff(email: str, actor_id: int | None = None) -> None:
     staff = find_staff(email)
     if staff is None:
         raise StaffError(f"no account for {email}")
     staff.active = False
+    record("account_disabled", actor_id, None, None, account=staff.id)
     db.session.commit()
     revoke_sessions(staff.id)
 
 
 def authenticate(email: str, password: str) -> Staff | None:
-    """The account, or None for any failure: unknown, wrong password, locked or disabled alike."""
+    """The account, or None for any failure: unknown, wrong password or disabled alike.
+
+    Both failures do the same work (one argon2 verification, one UPDATE and COMMIT), so timing does
+    not tell whether an account exists (ASVS 2.2.1). Repeated failures are throttled per client
+    address and per (address, account) by the login view, not by locking the account: a stranger
+    must not be able to lock an officer out of their own desk."""
     try:
-        staff = find_staff(email)
+        address = _clean_email(email)
     except StaffError:
-        staff = None
-    if staff is None:
-        _verify(_DUMMY_HASH, password)
-        return None
-    now = utcnow()
-    if staff.locked_until is not None and staff.locked_until > now:
-        _verify(_DUMMY_HASH, password)
-        return None
-    if not _verify(staff.password_hash, password) or not staff.active:
-        staff.failed_attempts += 1
-        if staff.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            staff.locked_until = now + LOCK_DURATION
-            staff.failed_attempts = 0
-            log.warning("staff account %s locked after %s failed logins", staff.id, MAX_FAILED_ATTEMPTS)
+        address = ""
+    staff = db.session.scalar(select(Staff).where(Staff.email == address)) if address else None
+    if staff is None or not _verify(staff.password_hash, password) or not staff.active:
+        if staff is None:
+            _verify(_DUMMY_HASH, password)
+        db.session.execute(
+            update(Staff).where(Staff.email == address).values(failed_attempts=Staff.failed_attempts + 1)
+        )
         db.session.commit()
         return None
     if hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = hasher.hash(password)
     staff.failed_attempts = 0
-    staff.locked_until = None
-    staff.last_login_at = now
+    staff.last_login_at = utcnow()
     db.session.commit()
     return staff
 
@@ -195,3 +198,8 @@ def revoke_sessions(staff_id: int) -> None:
 
 def active_staff() -> list[Staff]:
     return list(db.session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.name)))
+
+
+def staff_names() -> dict[int, str]:
+    """Every account's display name by id (a few hundred rows at most), for histories and trails."""
+    return {staff_id: name for staff_id, name in db.session.execute(select(Staff.id, Staff.name))}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from intake.extensions import limiter
+from intake.extensions import db, limiter
 from intake.i18n import CITIZEN_LANGUAGES, best_language_from_header
+from intake.officer.audit import record
 from intake.staff.access import ALL_STAFF, StaffUser, public, roles
 from intake.staff.forms import LoginForm
 from intake.staff.services import authenticate, end_session, session_staff, start_session
@@ -17,18 +21,39 @@ bp = Blueprint("staff", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never `//evil.example` or `https://…` (ASVS 5.1.5)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("officer.queue")
+    """Only a page of the console, as a plain path: never another site (ASVS 5.1.5)."""
+    default = url_for("officer.queue")
+    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/officer/"):
+        return default
+    return target
 
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _failure_limit() -> str:
+    return str(current_app.config["LOGIN_FAILURE_LIMIT"])
+
+
+def _address_and_account() -> str:
+    return f"{get_remote_address()}|{(request.form.get('email') or '').strip().lower()[:320]}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 401)
+# Every attempt is counted before it runs (no burst of parallel guesses slips through)…
+@limiter.limit(_login_limit, methods=["POST"])
+# …and failures per address and account, so guessing one officer's password stops quickly while
+# the officer, from their own desk, can still log in.
+@limiter.limit(
+    _failure_limit,
+    methods=["POST"],
+    key_func=_address_and_account,
+    deduct_when=lambda response: response.status_code == 401,
+)
 @public
 def login() -> ResponseReturnValue:
     g.lang = best_language_from_header(CITIZEN_LANGUAGES)
@@ -44,8 +69,12 @@ def login() -> ResponseReturnValue:
             signed_in = session_staff(token)
             if signed_in is not None:
                 login_user(StaffUser(signed_in), remember=False)
+                record("login", staff.id, None, request.remote_addr)
+                db.session.commit()
                 return redirect(_safe_next(request.args.get("next")))
         failed = True
+        record("login_failed", None, None, request.remote_addr)
+        db.session.commit()
     status = 401 if failed else 422 if form.errors else 200
     response = current_app.make_response(render_template("staff/login.html", form=form, failed=failed))
     response.headers["Cache-Control"] = "no-store"
@@ -56,6 +85,8 @@ def login() -> ResponseReturnValue:
 @roles(*ALL_STAFF)
 def logout() -> Response:
     end_session(current_user.get_id())
+    record("logout", current_user.staff_id, None, request.remote_addr)
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"), code=303)

@@ -28,8 +28,8 @@ def upgrade():
     sa.Column('report_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('ip_address', sa.String(length=45), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_audit_events_report_id_reports'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_audit_events_staff_id_staff'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_audit_events_report_id_reports')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_audit_events_staff_id_staff')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:

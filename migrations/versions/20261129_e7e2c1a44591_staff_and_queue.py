@@ -29,7 +29,6 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.Column('failed_attempts', sa.Integer(), nullable=False),
-    sa.Column('locked_until', intake.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('last_login_at', intake.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', intake.types.UTCDateTime(timezone=True), nullable=False),
