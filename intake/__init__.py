@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from intake.officer import views as officer_views
     from intake.reports import api, views
     from intake.staff import views as staff_views
+    from intake.stats import views as stats_views
 
     app.register_blueprint(health.bp)
     app.register_blueprint(views.root)
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(officer_views.bp)
+    app.register_blueprint(stats_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -149,9 +151,11 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """One CLI group per domain: `jobs`, `users` (later: `export`)."""
+    """One CLI group per domain: `jobs`, `users`, `export`."""
     from intake.outbox.commands import jobs
     from intake.staff.commands import users
+    from intake.stats.commands import export
 
     app.cli.add_command(jobs)
     app.cli.add_command(users)
+    app.cli.add_command(export)

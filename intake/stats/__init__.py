@@ -1,0 +1,1 @@
+"""Statistics for admins: monthly counts and their exports."""

@@ -1,0 +1,63 @@
+"""`flask --app intake export monthly …`: monthly counts to a file or standard output."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from intake.extensions import db
+from intake.officer.audit import record
+from intake.stats.counts import BadMonth, Month, months_of_year
+from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
+
+export = AppGroup("export", help="Statistics exports.")
+
+
+def chosen_months(month: str | None, year: int | None) -> list[Month]:
+    if bool(month) == bool(year):
+        raise click.UsageError("give --month YYYY-MM or --year YYYY")
+    if year:
+        return months_of_year(year)
+    try:
+        return [Month.parse(month or "")]
+    except BadMonth as error:
+        raise click.BadParameter(str(error), param_hint="--month") from error
+
+
+@export.command("monthly")
+@click.option("--month", help="YYYY-MM, a calendar month in Morocco's time.")
+@click.option("--year", type=click.IntRange(1990, 2999), help="YYYY: its twelve months.")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, writable=True), help="A file (standard output when omitted)."
+)
+@click.option("--language", type=click.Choice(["ar", "fr", "en"]), default="fr", show_default=True)
+@click.option("--suppress-below", type=click.IntRange(1), help="Show counts under N as <N, for publication.")
+def monthly(
+    month: str | None,
+    year: int | None,
+    file_format: str,
+    output: str | None,
+    language: str,
+    suppress_below: int | None,
+) -> None:
+    """Counts per month, category, region and status."""
+    months = chosen_months(month, year)
+    if file_format == "xlsx":
+        with xlsx_file(months, language, suppress_below) as data:
+            if output:
+                with open(output, "wb") as target:
+                    shutil.copyfileobj(data, target)
+            else:
+                shutil.copyfileobj(data, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+    else:
+        chunks = (csv_chunks if file_format == "csv" else json_chunks)(months, language, suppress_below)
+        with click.open_file(output or "-", "w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    record("export", None, None, None, months=[str(m) for m in months], format=file_format)
+    db.session.commit()

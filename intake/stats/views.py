@@ -1,0 +1,65 @@
+"""Admin pages for statistics: the monthly export, streamed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request, send_file, stream_with_context
+from flask_login import current_user
+
+from intake.extensions import db
+from intake.officer.audit import record
+from intake.staff.access import roles
+from intake.staff.models import Role
+from intake.stats.counts import BadMonth, Month, months_of_year
+from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _months() -> list[Month]:
+    args = request.args
+    try:
+        if args.get("year", "").isdigit() and len(args["year"]) == 4:
+            return months_of_year(int(args["year"]))
+        return [Month.parse(args.get("month", ""))]
+    except BadMonth:
+        abort(400)
+
+
+@bp.get("/exports/monthly")
+@roles(Role.ADMIN)
+def monthly_export() -> Response:
+    months = _months()
+    file_format = request.args.get("format", "csv")
+    language = request.args.get("language", current_user.language)
+    suppress = request.args.get("suppress_below", "")
+    if file_format not in FORMATS or language not in {"ar", "fr", "en"}:
+        abort(400)
+    suppress_below = int(suppress) if suppress.isdigit() and 0 < len(suppress) <= 6 else None
+    record(
+        "export",
+        current_user.staff_id,
+        None,
+        request.remote_addr,
+        months=[str(m) for m in months],
+        format=file_format,
+        suppress_below=suppress_below,
+    )
+    db.session.commit()
+    name = f"blagh-{months[0]}{'-' + str(months[-1]) if len(months) > 1 else ''}.{file_format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    if file_format == "xlsx":
+        response = send_file(
+            xlsx_file(months, language, suppress_below),
+            mimetype=MEDIA_TYPES["xlsx"],
+            as_attachment=True,
+            download_name=name,
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    chunks = (csv_chunks if file_format == "csv" else json_chunks)(months, language, suppress_below)
+    return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[file_format], headers=headers)
