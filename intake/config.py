@@ -100,6 +100,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SECRET_KEY": secret_key(env, db_url),
         "VAR_DIR": str(folder),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(folder / "evidence"),
+        "EXPORT_DIR": env.get("EXPORT_DIR") or str(folder / "exports"),
         # Five files of 10 MiB are refused at 25 MiB in total; the margin is for the text fields.
         "MAX_CONTENT_LENGTH": 26 * MiB,
         "MAX_FORM_MEMORY_SIZE": 1 * MiB,

@@ -141,3 +141,29 @@ def test_a_month_is_one_aggregate_query_on_the_index(app: Flask, backend: str) -
     plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
     assert "ix_reports_monthly" in plan and "Aggregate" in plan, plan
     db.session.rollback()
+
+
+def test_last_months_export_is_made_by_the_scheduled_task_and_listed_for_admins(app: Flask) -> None:
+    import workers.stats
+    from intake.stats.scheduled import previous_month
+
+    assert str(previous_month(datetime(2026, 1, 1, 1, 0, tzinfo=UTC))) == "2025-12"
+    assert str(previous_month(datetime(2026, 4, 1, 2, 0, tzinfo=UTC))) == "2026-03"
+    expected = file_reports(app)
+    from unittest import mock
+
+    with mock.patch("workers.stats.utcnow", return_value=datetime(2026, 4, 1, 2, 0, tzinfo=UTC)):
+        result = workers.stats.export_last_month.apply()
+    assert result.successful(), result.traceback
+    schedule = app.extensions["celery"].conf.beat_schedule["export-last-month"]
+    assert schedule["task"] == "stats.export_last_month"
+    make_staff("admin")
+    admin = app.test_client()
+    log_in(admin, "admin@police.example.ma")
+    listing = admin.get("/admin/exports").get_data(as_text=True)
+    assert all(f"blagh-2026-03.{fmt}" in listing for fmt in ("csv", "json", "xlsx"))
+    download = admin.get("/admin/exports/files/blagh-2026-03.json")
+    march = Counter({k: v for k, v in expected.items() if k[0] == "2026-03"})
+    assert download.status_code == 200 and as_counter(json.loads(download.data)["rows"]) == march
+    download.close()
+    assert admin.get("/admin/exports/files/..%2Fsecret_key").status_code == 404

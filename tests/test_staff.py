@@ -196,7 +196,13 @@ def test_login_never_redirects_off_site(app: Flask, target: str) -> None:
     assert response.status_code == 302 and response.location.endswith("/officer/")
 
 
-SAMPLE_VALUES = {"lang": "fr", "reference": "BLG-2222-2222", "action": "claim", "evidence_id": 1}
+SAMPLE_VALUES = {
+    "lang": "fr",
+    "reference": "BLG-2222-2222",
+    "action": "claim",
+    "evidence_id": 1,
+    "name": "blagh-2026-03.csv",
+}
 
 
 def every_route(app: Flask) -> list[tuple[str, str, str]]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 # Task modules the worker imports; the web process only publishes by name and never imports them.
-TASK_MODULES = ("workers.triage", "workers.outbox", "workers.evidence")
+TASK_MODULES = ("workers.triage", "workers.outbox", "workers.evidence", "workers.stats")
 
 # For tasks that write to the database. A database down for a moment (restart, failover, a locked
 # SQLite file) is retried with exponential backoff, capped far below the visibility timeout; the
@@ -84,6 +85,12 @@ def celery_init_app(app: Flask) -> Celery:
             "reconcile-triage": {
                 "task": "triage.reconcile",
                 "schedule": app.config["TRIAGE_RECONCILE_INTERVAL"],
+            },
+            # Last month's counts, early on the 1st (Morocco is UTC+1 or UTC+0: 02:00 UTC is past
+            # midnight there either way).
+            "export-last-month": {
+                "task": "stats.export_last_month",
+                "schedule": crontab(minute=0, hour=2, day_of_month=1),
             },
         },
         beat_schedule_filename=app.config["VAR_DIR"] + "/celerybeat-schedule",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, send_file, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 
 from intake.extensions import db
@@ -11,6 +11,8 @@ from intake.staff.access import roles
 from intake.staff.models import Role
 from intake.stats.counts import BadMonth, Month, months_of_year
 from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
+from intake.stats.scheduled import export_files, export_path, previous_month
+from intake.types import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MEDIA_TYPES = {
@@ -63,3 +65,31 @@ def monthly_export() -> Response:
         return response
     chunks = (csv_chunks if file_format == "csv" else json_chunks)(months, language, suppress_below)
     return Response(stream_with_context(chunks), mimetype=MEDIA_TYPES[file_format], headers=headers)
+
+
+@bp.get("/exports")
+@roles(Role.ADMIN)
+def exports() -> str:
+    return render_template("admin/exports.html", files=export_files(), months=recent_months())
+
+
+@bp.get("/exports/files/<name>")
+@roles(Role.ADMIN)
+def export_download(name: str) -> Response:
+    path = export_path(name)
+    if path is None:
+        abort(404)
+    record("export_download", current_user.staff_id, None, request.remote_addr, file=name)
+    db.session.commit()
+    response = send_file(path, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def recent_months(count: int = 12) -> list[str]:
+    month = previous_month(utcnow()).next()
+    months = []
+    for _ in range(count):
+        months.append(str(month))
+        month = Month(month.year - 1, 12) if month.month == 1 else Month(month.year, month.month - 1)
+    return months
