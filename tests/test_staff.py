@@ -202,6 +202,7 @@ SAMPLE_VALUES = {
     "action": "claim",
     "evidence_id": 1,
     "name": "blagh-2026-03.csv",
+    "staff_id": 1,
 }
 
 

@@ -18,6 +18,8 @@ PUBLIC = "public"
 ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 _ACCESS = "_blagh_access"
+# After a reset, these are the only pages the user may open until they choose a new password.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"staff.change_password", "staff.logout"})
 
 login_manager = LoginManager()
 login_manager.session_protection = None  # the server-side session (revocable) is the protection
@@ -88,6 +90,8 @@ def check_access() -> Response | None:
         if request.method == "GET" and not request.path.startswith("/api/"):
             return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
         abort(401)
+    if current_user.signed_in.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        return redirect(url_for("staff.change_password"))
     if current_user.role not in access:
         abort(403)
     g.lang = current_user.language  # staff pages speak the officer's chosen language

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
+
+from intake.staff.models import Role
 
 
 class LoginForm(FlaskForm):
@@ -17,3 +19,42 @@ class LoginForm(FlaskForm):
             Length(max=128, message=_l("Wrong e-mail or password.")),
         ],
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Give your password."))])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(_l("Choose a new password.")),
+            Length(min=12, max=128, message=_l("A password has 12 to 128 characters.")),
+        ],
+    )
+
+
+class StaffForm(FlaskForm):
+    """An admin creates an account (the temporary password is replaced by the user at first login)."""
+
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Give your e-mail address."))])
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Give the name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.value) for role in Role])
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("ar", "العربية")]
+    )
+    password = PasswordField(
+        _l("Temporary password"),
+        validators=[
+            InputRequired(_l("Choose a new password.")),
+            Length(min=12, max=128, message=_l("A password has 12 to 128 characters.")),
+        ],
+    )
+
+
+class StaffActionForm(FlaskForm):
+    """A change to an account from the admin page (CSRF checked; each action reads its field)."""
+
+    role = SelectField(
+        choices=[SelectChoice(role.value, role.value) for role in Role],
+        validate_choice=False,
+    )
+    password = PasswordField()

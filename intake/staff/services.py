@@ -31,19 +31,24 @@ _SEEN_GRANULARITY = timedelta(minutes=1)  # last_seen_at is written at most once
 
 
 class StaffError(ValueError):
-    """A request about accounts that cannot be carried out; the message is for an administrator."""
+    """A request about accounts that cannot be carried out. The message (English) is for the command
+    line; `code` lets a page say it in the admin's language (intake.stats.views.STAFF_ERRORS)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _clean_email(email: str) -> str:
     try:
         return normalise_email(email)
     except IdentifierError as error:
-        raise StaffError(f"not a valid e-mail address: {email!r}") from error
+        raise StaffError(f"not a valid e-mail address: {email!r}", "email") from error
 
 
 def check_password_rules(password: str) -> None:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise StaffError(f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters")
+        raise StaffError(f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters", "password")
 
 
 def create_staff(
@@ -51,13 +56,13 @@ def create_staff(
 ) -> Staff:
     """A new account. Every account change is audited; `actor_id` is None from the command line."""
     if role not in {r.value for r in Role}:
-        raise StaffError(f"role must be one of {', '.join(r.value for r in Role)}")
+        raise StaffError(f"role must be one of {', '.join(r.value for r in Role)}", "role")
     if language not in {"ar", "fr"}:
-        raise StaffError("language must be ar or fr")
+        raise StaffError("language must be ar or fr", "language")
     check_password_rules(password)
     address = _clean_email(email)
     if db.session.scalar(select(Staff.id).where(Staff.email == address)) is not None:
-        raise StaffError(f"an account already exists for {address}")
+        raise StaffError(f"an account already exists for {address}", "exists")
     staff = Staff(
         email=address,
         name=name.strip() or address,
@@ -83,7 +88,7 @@ def list_staff() -> list[Staff]:
 def set_password(email: str, password: str, actor_id: int | None = None) -> None:
     staff = find_staff(email)
     if staff is None:
-        raise StaffError(f"no account for {email}")
+        raise StaffError(f"no account for {email}", "missing")
     check_password_rules(password)
     staff.password_hash = hasher.hash(password)
     staff.failed_attempts = 0
@@ -95,7 +100,7 @@ def set_password(email: str, password: str, actor_id: int | None = None) -> None
 def disable_staff(email: str, actor_id: int | None = None) -> None:
     staff = find_staff(email)
     if staff is None:
-        raise StaffError(f"no account for {email}")
+        raise StaffError(f"no account for {email}", "missing")
     staff.active = False
     record("account_disabled", actor_id, None, None, account=staff.id)
     db.session.commit()
@@ -157,6 +162,7 @@ class SignedIn:
     role: str
     language: str
     token: str
+    must_change_password: bool = False
 
 
 def session_staff(token: str) -> SignedIn | None:
@@ -175,7 +181,9 @@ def session_staff(token: str) -> SignedIn | None:
     if session_row.last_seen_at < now - _SEEN_GRANULARITY:
         session_row.last_seen_at = now
         db.session.commit()
-    return SignedIn(staff.id, staff.email, staff.name, staff.role, staff.language, token)
+    return SignedIn(
+        staff.id, staff.email, staff.name, staff.role, staff.language, token, staff.must_change_password
+    )
 
 
 def end_session(token: str) -> None:
@@ -203,3 +211,52 @@ def active_staff() -> list[Staff]:
 def staff_names() -> dict[int, str]:
     """Every account's display name by id (a few hundred rows at most), for histories and trails."""
     return {staff_id: name for staff_id, name in db.session.execute(select(Staff.id, Staff.name))}
+
+
+def change_role(staff_id: int, role: str, actor_id: int) -> None:
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise StaffError("no such account", "missing")
+    if role not in {r.value for r in Role}:
+        raise StaffError("unknown role", "role")
+    if staff_id == actor_id and role != Role.ADMIN.value:
+        raise StaffError("an admin cannot take their own admin role away", "self")
+    record("role_changed", actor_id, None, None, account=staff.id, old=staff.role, new=role)
+    staff.role = role
+    db.session.commit()
+    revoke_sessions(staff.id)  # the new rights apply from the next login
+
+
+def reset_password(staff_id: int, temporary: str, actor_id: int) -> None:
+    """A temporary password, to be replaced by the user at their next login; their sessions end."""
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise StaffError("no such account", "missing")
+    check_password_rules(temporary)
+    staff.password_hash = hasher.hash(temporary)
+    staff.must_change_password = True
+    record("password_reset", actor_id, None, None, account=staff.id)
+    db.session.commit()
+    revoke_sessions(staff.id)
+
+
+def change_own_password(staff_id: int, current: str, new: str) -> bool:
+    """The user's own change (after a reset): the current password is asked again (ASVS 2.1.5)."""
+    staff = db.session.get(Staff, staff_id)
+    if staff is None or not _verify(staff.password_hash, current):
+        return False
+    check_password_rules(new)
+    staff.password_hash = hasher.hash(new)
+    staff.must_change_password = False
+    record("password_changed", staff_id, None, None)
+    db.session.commit()
+    return True
+
+
+def disable_account(staff_id: int, actor_id: int) -> None:
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise StaffError("no such account", "missing")
+    if staff_id == actor_id:
+        raise StaffError("an admin cannot disable their own account", "self")
+    disable_staff(staff.email, actor_id)

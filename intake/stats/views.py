@@ -1,20 +1,50 @@
-"""Admin pages for statistics: the monthly export, streamed."""
+"""Admin pages: staff accounts, and statistics (the monthly export, streamed; exports made by beat)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake.extensions import db
 from intake.officer.audit import record
 from intake.staff.access import roles
+from intake.staff.forms import StaffActionForm, StaffForm
 from intake.staff.models import Role
+from intake.staff.services import (
+    StaffError,
+    change_role,
+    create_staff,
+    disable_account,
+    list_staff,
+    reset_password,
+)
 from intake.stats.counts import BadMonth, Month, months_of_year
 from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
 from intake.stats.scheduled import export_files, export_path, previous_month
 from intake.types import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+STAFF_ERRORS = {
+    "email": _l("This is not a valid e-mail address."),
+    "password": _l("A password has 12 to 128 characters."),
+    "role": _l("Choose one of the roles."),
+    "language": _l("Choose Arabic or French."),
+    "exists": _l("An account already exists for this e-mail address."),
+    "missing": _l("This account does not exist."),
+    "self": _l("You cannot take away your own access."),
+}
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -93,3 +123,59 @@ def recent_months(count: int = 12) -> list[str]:
         months.append(str(month))
         month = Month(month.year - 1, 12) if month.month == 1 else Month(month.year, month.month - 1)
     return months
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def staff_list() -> ResponseReturnValue:
+    """Accounts, and a form to create one (with a temporary password, changed at first login)."""
+    form = StaffForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            created = create_staff(
+                form.email.data or "",
+                form.name.data or "",
+                form.role.data or "",
+                form.password.data or "",
+                form.language.data or "fr",
+                actor_id=current_user.staff_id,
+            )
+            created.must_change_password = True
+            db.session.commit()
+            return redirect(url_for(".staff_list"), code=303)
+        except StaffError as problem:
+            db.session.rollback()
+            error = str(STAFF_ERRORS.get(problem.code, problem))
+    status = 422 if form.errors or error else 200
+    return render_template(
+        "admin/staff.html", form=form, accounts=list_staff(), error=error, roles=list(Role)
+    ), status
+
+
+@bp.post("/staff/<int:staff_id>/<action>")
+@roles(Role.ADMIN)
+def staff_action(staff_id: int, action: str) -> ResponseReturnValue:
+    form = StaffActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if action == "role":
+            change_role(staff_id, form.role.data or "", current_user.staff_id)
+        elif action == "disable":
+            disable_account(staff_id, current_user.staff_id)
+        elif action == "reset-password":
+            reset_password(staff_id, form.password.data or "", current_user.staff_id)
+        else:
+            abort(404)
+    except StaffError as problem:
+        db.session.rollback()
+        body = render_template(
+            "admin/staff.html",
+            form=StaffForm(formdata=None),
+            accounts=list_staff(),
+            error=str(STAFF_ERRORS.get(problem.code, problem)),
+            roles=list(Role),
+        )
+        return body, 422
+    return redirect(url_for(".staff_list"), code=303)
