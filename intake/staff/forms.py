@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
@@ -21,15 +22,20 @@ class LoginForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Give your password."))])
-    new = PasswordField(
-        _l("New password"),
+def new_password_field(label: LazyString) -> PasswordField:
+    """A password being chosen: the length rules of ASVS 2.1.1 and 2.1.2 (checked again by the service)."""
+    return PasswordField(
+        label,
         validators=[
             InputRequired(_l("Choose a new password.")),
             Length(min=12, max=128, message=_l("A password has 12 to 128 characters.")),
         ],
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Give your password."))])
+    new = new_password_field(_l("New password"))
 
 
 class StaffForm(FlaskForm):
@@ -41,13 +47,7 @@ class StaffForm(FlaskForm):
     language = SelectField(
         _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("ar", "العربية")]
     )
-    password = PasswordField(
-        _l("Temporary password"),
-        validators=[
-            InputRequired(_l("Choose a new password.")),
-            Length(min=12, max=128, message=_l("A password has 12 to 128 characters.")),
-        ],
-    )
+    password = new_password_field(_l("Temporary password"))
 
 
 class StaffActionForm(FlaskForm):
