@@ -36,7 +36,8 @@ def shown_count(count: int, suppress_below: int | None) -> int | str:
     return f"<{suppress_below}" if suppress_below and count < suppress_below else count
 
 
-def _label(dimension: str, code: str) -> str:
+def label(dimension: str, code: str) -> str:
+    """The label of a code in the current language (categories, regions, statuses)."""
     if dimension == "category":
         category = CATEGORY_BY_CODE.get(code)
         return str(category.label) if category else code
@@ -56,9 +57,9 @@ def labelled(rows: Iterable[CountRow], suppress_below: int | None) -> Iterator[d
             "region": row.region,
             "status": row.status,
             "count": shown_count(row.count, suppress_below),
-            "category_label": _label("category", row.category),
-            "region_label": _label("region", row.region),
-            "status_label": _label("status", row.status),
+            "category_label": label("category", row.category),
+            "region_label": label("region", row.region),
+            "status_label": label("status", row.status),
         }
 
 
@@ -102,7 +103,7 @@ def xlsx_file(months: list[Month], language: str, suppress_below: int | None) ->
         for dimension in BREAKDOWNS:
             totals = breakdown(months, dimension)
             totals_rows: Iterator[list[Any]] = (
-                [code, _label(dimension, code), shown_count(count, suppress_below)] for code, count in totals
+                [code, label(dimension, code), shown_count(count, suppress_below)] for code, count in totals
             )
             sheets.append((f"by {dimension}", (dimension, "label", "count"), totals_rows))
         for title, header, rows in sheets:

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from intake.extensions import db
 from intake.officer.audit import record
+from intake.officer.labels import priority_name
 from intake.staff.access import roles
 from intake.staff.forms import StaffActionForm, StaffForm
 from intake.staff.models import Role
@@ -31,7 +32,9 @@ from intake.staff.services import (
     reset_password,
 )
 from intake.stats.counts import BadMonth, Month, months_of_year
+from intake.stats.dashboard import build_dashboard
 from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
+from intake.stats.exports import label as export_label
 from intake.stats.scheduled import export_files, export_path, previous_month
 from intake.types import utcnow
 
@@ -179,3 +182,15 @@ def staff_action(staff_id: int, action: str) -> ResponseReturnValue:
         )
         return body, 422
     return redirect(url_for(".staff_list"), code=303)
+
+
+@bp.get("/")
+@roles(Role.ADMIN)
+def dashboard() -> str:
+    data = build_dashboard(previous_month(utcnow()).next())
+    return render_template(
+        "admin/dashboard.html",
+        data=data,
+        label=export_label,
+        priority_name=priority_name,
+    )
