@@ -86,10 +86,37 @@ def test_exported_counts_equal_what_was_filed(app: Flask, backend: str, fmt: str
     assert {"category_label", "region_label", "status_label"} <= set(rows[0])
 
 
-def test_a_year_has_every_month(app: Flask) -> None:
+def read_rows(path: Any, fmt: str) -> list[dict[str, Any]]:
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff"))))
+    if fmt == "json":
+        return list(json.loads(path.read_text(encoding="utf-8"))["rows"])
+    sheet = load_workbook(path)["rows"]
+    header = [cell.value for cell in sheet[1]]
+    return [
+        dict(zip(header, [cell.value for cell in line], strict=True)) for line in sheet.iter_rows(min_row=2)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_a_year_has_every_month(app: Flask, fmt: str, tmp_path: Any) -> None:
     expected = file_reports(app)
-    rows = json.loads(run_cli(app, "--year", "2026", "--format", "json").output)["rows"]
-    assert as_counter(rows) == expected
+    output = tmp_path / f"2026.{fmt}"
+    run_cli(app, "--year", "2026", "--format", fmt, "--output", str(output))
+    assert as_counter(read_rows(output, fmt)) == expected
+
+
+def test_csv_and_json_are_written_as_they_are_read(app: Flask) -> None:
+    """Streaming: the first chunk is out before the database has been asked for the rows."""
+    from unittest import mock
+
+    from intake.stats import exports
+
+    with app.test_request_context(), mock.patch.object(exports, "monthly_counts") as counts:
+        chunks = exports.csv_chunks([Month(2026, 3)], "fr", None)
+        assert next(chunks) == "\ufeff" and not counts.called
+        counts.return_value = iter([])
+        assert "month,category" in "".join(chunks)
 
 
 def test_small_counts_are_suppressed_for_publication(app: Flask) -> None:
