@@ -100,3 +100,22 @@ def test_officers_and_supervisors_are_refused(app: Flask) -> None:
         log_in(client, f"{role}@police.example.ma")
         assert client.get("/admin/staff").status_code == 403
         assert client.get("/admin/exports").status_code == 403
+
+
+def test_a_password_change_ends_every_session_opened_with_the_old_one(app: Flask) -> None:
+    admin = admin_client(app)
+    target = make_staff("officer")
+    post(admin, f"/admin/staff/{target.id}/reset-password", password=TEMPORARY)
+    first, second = app.test_client(), app.test_client()
+    log_in(first, "officer@police.example.ma", TEMPORARY)
+    log_in(second, "officer@police.example.ma", TEMPORARY)
+    token = csrf_token(first, "/account/password")
+    same = first.post("/account/password", data={"csrf_token": token, "current": TEMPORARY, "new": TEMPORARY})
+    assert same.status_code == 422
+    changed = first.post(
+        "/account/password", data={"csrf_token": token, "current": TEMPORARY, "new": PASSWORD}
+    )
+    assert changed.status_code == 303
+    assert second.get("/officer/").status_code == 302  # the other session is over too
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "password_reset")).all()
+    assert events and events[0].ip_address == "127.0.0.1"

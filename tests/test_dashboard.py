@@ -64,3 +64,21 @@ def test_the_page_draws_charts_with_tables_for_admins_only(app: Flask) -> None:
     assert 'transform="translate(400 0) scale(-1 1)"' in page  # bars start on the right in Arabic
     assert re.search(r"<td>1</td>", page)
     assert "cdn" not in page.lower()
+
+
+def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two(app: Flask) -> None:
+    from datetime import timedelta
+
+    from intake.stats.dashboard import _median_hours, _seconds_between
+
+    now = utcnow()
+    for hours in (1, 3):
+        created = filed_and_triaged(app.test_client())
+        report_id = db.session.scalar(select(Report.id).where(Report.reference == created["reference"]))
+        db.session.execute(
+            update(Report).where(Report.id == report_id).values(created_at=now - timedelta(hours=hours))
+        )
+    db.session.commit()
+    with app.test_request_context():
+        durations = select(_seconds_between(now, Report.created_at).label("seconds"))
+        assert _median_hours(durations) == 2.0

@@ -194,3 +194,23 @@ def test_last_months_export_is_made_by_the_scheduled_task_and_listed_for_admins(
     assert download.status_code == 200 and as_counter(json.loads(download.data)["rows"]) == march
     download.close()
     assert admin.get("/admin/exports/files/..%2Fsecret_key").status_code == 404
+
+
+def test_suppressed_workbooks_publish_no_totals_to_subtract_from(app: Flask, tmp_path: Any) -> None:
+    file_reports(app)
+    plain, suppressed = tmp_path / "plain.xlsx", tmp_path / "suppressed.xlsx"
+    run_cli(app, "--month", "2026-03", "--format", "xlsx", "--output", str(plain), "--language", "fr")
+    run_cli(
+        app, "--month", "2026-03", "--format", "xlsx", "--output", str(suppressed), "--suppress-below", "2"
+    )
+    assert load_workbook(suppressed).sheetnames == ["rows"]
+    labels = {row[0].value: row[1].value for row in load_workbook(plain)["by category"].iter_rows(min_row=2)}
+    assert labels["online_shopping_fraud"] == "Escroquerie aux achats en ligne"
+
+
+def test_odd_export_parameters_are_refused_before_anything_is_written(app: Flask) -> None:
+    make_staff("admin")
+    admin = app.test_client()
+    log_in(admin, "admin@police.example.ma")
+    assert admin.get("/admin/exports/monthly?month=2026-03&suppress_below=²").status_code == 200
+    assert admin.get("/admin/exports/monthly?year=0000").status_code == 400

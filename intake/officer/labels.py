@@ -67,3 +67,14 @@ def actor_name(changed_by: str, staff_names: dict[int, str]) -> str:
     if kind == "staff" and number.isdigit():
         return staff_names.get(int(number), changed_by)
     return changed_by
+
+
+ROLE_NAMES: dict[str, LazyString] = {
+    "officer": _l("Officer"),
+    "supervisor": _l("Supervisor"),
+    "admin": _l("Administrator"),
+}
+
+
+def role_name(role: str) -> str:
+    return str(ROLE_NAMES.get(role, role))

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from intake.officer.labels import ROLE_NAMES
 from intake.staff.models import Role
 
 
@@ -43,7 +44,7 @@ class StaffForm(FlaskForm):
 
     email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Give your e-mail address."))])
     name = StringField(_l("Name"), validators=[InputRequired(_l("Give the name.")), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, role.value) for role in Role])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_NAMES[role]) for role in ROLE_NAMES])
     language = SelectField(
         _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("ar", "العربية")]
     )

@@ -52,7 +52,13 @@ def check_password_rules(password: str) -> None:
 
 
 def create_staff(
-    email: str, name: str, role: str, password: str, language: str = "fr", actor_id: int | None = None
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    language: str = "fr",
+    actor_id: int | None = None,
+    ip: str | None = None,
 ) -> Staff:
     """A new account. Every account change is audited; `actor_id` is None from the command line."""
     if role not in {r.value for r in Role}:
@@ -72,7 +78,7 @@ def create_staff(
     )
     db.session.add(staff)
     db.session.flush()
-    record("account_created", actor_id, None, None, account=staff.id, role=role)
+    record("account_created", actor_id, None, ip, account=staff.id, role=role)
     db.session.commit()
     return staff
 
@@ -97,12 +103,12 @@ def set_password(email: str, password: str, actor_id: int | None = None) -> None
     revoke_sessions(staff.id)  # a new password ends every open session
 
 
-def disable_staff(email: str, actor_id: int | None = None) -> None:
+def disable_staff(email: str, actor_id: int | None = None, ip: str | None = None) -> None:
     staff = find_staff(email)
     if staff is None:
         raise StaffError(f"no account for {email}", "missing")
     staff.active = False
-    record("account_disabled", actor_id, None, None, account=staff.id)
+    record("account_disabled", actor_id, None, ip, account=staff.id)
     db.session.commit()
     revoke_sessions(staff.id)
 
@@ -213,7 +219,7 @@ def staff_names() -> dict[int, str]:
     return {staff_id: name for staff_id, name in db.session.execute(select(Staff.id, Staff.name))}
 
 
-def change_role(staff_id: int, role: str, actor_id: int) -> None:
+def change_role(staff_id: int, role: str, actor_id: int, ip: str | None = None) -> None:
     staff = db.session.get(Staff, staff_id)
     if staff is None:
         raise StaffError("no such account", "missing")
@@ -221,13 +227,13 @@ def change_role(staff_id: int, role: str, actor_id: int) -> None:
         raise StaffError("unknown role", "role")
     if staff_id == actor_id and role != Role.ADMIN.value:
         raise StaffError("an admin cannot take their own admin role away", "self")
-    record("role_changed", actor_id, None, None, account=staff.id, old=staff.role, new=role)
+    record("role_changed", actor_id, None, ip, account=staff.id, old=staff.role, new=role)
     staff.role = role
     db.session.commit()
     revoke_sessions(staff.id)  # the new rights apply from the next login
 
 
-def reset_password(staff_id: int, temporary: str, actor_id: int) -> None:
+def reset_password(staff_id: int, temporary: str, actor_id: int, ip: str | None = None) -> None:
     """A temporary password, to be replaced by the user at their next login; their sessions end."""
     staff = db.session.get(Staff, staff_id)
     if staff is None:
@@ -235,28 +241,32 @@ def reset_password(staff_id: int, temporary: str, actor_id: int) -> None:
     check_password_rules(temporary)
     staff.password_hash = hasher.hash(temporary)
     staff.must_change_password = True
-    record("password_reset", actor_id, None, None, account=staff.id)
+    record("password_reset", actor_id, None, ip, account=staff.id)
     db.session.commit()
     revoke_sessions(staff.id)
 
 
-def change_own_password(staff_id: int, current: str, new: str) -> bool:
-    """The user's own change (after a reset): the current password is asked again (ASVS 2.1.5)."""
+def change_own_password(staff_id: int, current: str, new: str, ip: str | None = None) -> bool:
+    """The user's own change (after a reset): the current password is asked again (ASVS 2.1.5), the
+    new one must differ, and every session opened with the old one ends (ASVS 3.3.3)."""
     staff = db.session.get(Staff, staff_id)
     if staff is None or not _verify(staff.password_hash, current):
         return False
     check_password_rules(new)
+    if new == current:
+        raise StaffError("the new password must differ from the current one", "same")
     staff.password_hash = hasher.hash(new)
     staff.must_change_password = False
-    record("password_changed", staff_id, None, None)
+    record("password_changed", staff_id, None, ip)
     db.session.commit()
+    revoke_sessions(staff_id)
     return True
 
 
-def disable_account(staff_id: int, actor_id: int) -> None:
+def disable_account(staff_id: int, actor_id: int, ip: str | None = None) -> None:
     staff = db.session.get(Staff, staff_id)
     if staff is None:
         raise StaffError("no such account", "missing")
     if staff_id == actor_id:
         raise StaffError("an admin cannot disable their own account", "self")
-    disable_staff(staff.email, actor_id)
+    disable_staff(staff.email, actor_id, ip)

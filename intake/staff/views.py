@@ -15,7 +15,14 @@ from intake.i18n import CITIZEN_LANGUAGES, best_language_from_header
 from intake.officer.audit import record
 from intake.staff.access import ALL_STAFF, StaffUser, public, roles
 from intake.staff.forms import LoginForm, PasswordChangeForm
-from intake.staff.services import authenticate, change_own_password, end_session, session_staff, start_session
+from intake.staff.services import (
+    StaffError,
+    authenticate,
+    change_own_password,
+    end_session,
+    session_staff,
+    start_session,
+)
 
 bp = Blueprint("staff", __name__)
 
@@ -97,13 +104,20 @@ def logout() -> Response:
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     wrong = False
+    same = False
     if form.validate_on_submit():
-        if change_own_password(current_user.staff_id, form.current.data or "", form.new.data or ""):
+        try:
+            changed = change_own_password(
+                current_user.staff_id, form.current.data or "", form.new.data or "", request.remote_addr
+            )
+        except StaffError:
+            changed, same = False, True
+        if changed:
             # the session was read before the change: log in again with the new password
             end_session(current_user.get_id())
             logout_user()
             session.clear()
             return redirect(url_for("staff.login"), code=303)
-        wrong = True
-    status = 401 if wrong else 422 if form.errors else 200
-    return render_template("staff/password.html", form=form, wrong=wrong), status
+        wrong = not same
+    status = 401 if wrong else 422 if form.errors or same else 200
+    return render_template("staff/password.html", form=form, wrong=wrong, same=same), status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import sys
 
@@ -59,5 +60,15 @@ def monthly(
         with click.open_file(output or "-", "w", encoding="utf-8") as handle:
             for chunk in chunks:
                 handle.write(chunk)
-    record("export", None, None, None, months=[str(m) for m in months], format=file_format)
+    record(
+        "export",
+        None,
+        None,
+        None,
+        months=[str(m) for m in months],
+        format=file_format,
+        language=language,
+        suppress_below=suppress_below,
+        command_line_user=getpass.getuser(),
+    )
     db.session.commit()

@@ -68,10 +68,11 @@ def _median_hours(durations: Any) -> float | None:
     if not total:
         return None
     seconds = subquery.c.seconds
-    middle = db.session.scalar(
-        select(cast(seconds, Float)).order_by(seconds).offset((total - 1) // 2).limit(1)
-    )
-    return round(float(middle or 0) / 3600, 1)
+    # the middle value, or the mean of the two middle values when the count is even
+    middle = db.session.scalars(
+        select(cast(seconds, Float)).order_by(seconds).offset((total - 1) // 2).limit(2 - total % 2)
+    ).all()
+    return round(sum(float(v or 0) for v in middle) / len(middle) / 3600, 1)
 
 
 def build_dashboard(current: Month) -> Dashboard:
@@ -79,7 +80,7 @@ def build_dashboard(current: Month) -> Dashboard:
     start, end = months[0].bounds()[0], months[-1].bounds()[1]
     first_action = (
         select(StatusChange.report_id, func.min(StatusChange.changed_at).label("at"))
-        .where(StatusChange.changed_by.like("staff:%"))
+        .where(StatusChange.changed_by.like("staff:%"), StatusChange.changed_at >= start)
         .group_by(StatusChange.report_id)
         .subquery()
     )
@@ -90,7 +91,7 @@ def build_dashboard(current: Month) -> Dashboard:
     )
     resolved = (
         select(StatusChange.report_id, func.min(StatusChange.changed_at).label("at"))
-        .where(StatusChange.to_status == ReportStatus.RESOLVED.value)
+        .where(StatusChange.to_status == ReportStatus.RESOLVED.value, StatusChange.changed_at >= start)
         .group_by(StatusChange.report_id)
         .subquery()
     )

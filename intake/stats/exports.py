@@ -100,12 +100,11 @@ def xlsx_file(months: list[Month], language: str, suppress_below: int | None) ->
                 ([r[c] for c in COLUMNS] for r in labelled(monthly_counts(months), suppress_below)),
             )
         ]
-        for dimension in BREAKDOWNS:
-            totals = breakdown(months, dimension)
-            totals_rows: Iterator[list[Any]] = (
-                [code, label(dimension, code), shown_count(count, suppress_below)] for code, count in totals
-            )
-            sheets.append((f"by {dimension}", (dimension, "label", "count"), totals_rows))
+        # Totals would let a reader subtract their way back to a suppressed cell: with suppression
+        # on, only the rows (each cell suppressed on its own) are published.
+        for dimension in () if suppress_below else BREAKDOWNS:
+            totals = [[code, label(dimension, code), count] for code, count in breakdown(months, dimension)]
+            sheets.append((f"by {dimension}", (dimension, "label", "count"), iter(totals)))
         for title, header, rows in sheets:
             sheet = workbook.create_sheet(title)
             sheet.sheet_view.rightToLeft = language == "ar"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -19,7 +21,8 @@ from flask_login import current_user
 
 from intake.extensions import db
 from intake.officer.audit import record
-from intake.officer.labels import priority_name
+from intake.officer.labels import priority_name, role_name
+from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.staff.access import roles
 from intake.staff.forms import StaffActionForm, StaffForm
 from intake.staff.models import Role
@@ -47,6 +50,7 @@ STAFF_ERRORS = {
     "exists": _l("An account already exists for this e-mail address."),
     "missing": _l("This account does not exist."),
     "self": _l("You cannot take away your own access."),
+    "same": _l("Choose a password different from the current one."),
 }
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -58,11 +62,19 @@ MEDIA_TYPES = {
 def _months() -> list[Month]:
     args = request.args
     try:
-        if args.get("year", "").isdigit() and len(args["year"]) == 4:
-            return months_of_year(int(args["year"]))
+        year = args.get("year", "")
+        if re.fullmatch(r"[0-9]{4}", year):
+            if not 1990 <= int(year) <= 2999:
+                abort(400)
+            return months_of_year(int(year))
         return [Month.parse(args.get("month", ""))]
     except BadMonth:
         abort(400)
+
+
+@bp.context_processor
+def admin_labels() -> dict[str, object]:
+    return {"role_name": role_name, "kind_labels": SUSPECT_KIND_LABELS}
 
 
 @bp.get("/exports/monthly")
@@ -74,7 +86,7 @@ def monthly_export() -> Response:
     suppress = request.args.get("suppress_below", "")
     if file_format not in FORMATS or language not in {"ar", "fr", "en"}:
         abort(400)
-    suppress_below = int(suppress) if suppress.isdigit() and 0 < len(suppress) <= 6 else None
+    suppress_below = int(suppress) if re.fullmatch(r"[0-9]{1,6}", suppress) and int(suppress) > 0 else None
     record(
         "export",
         current_user.staff_id,
@@ -143,6 +155,7 @@ def staff_list() -> ResponseReturnValue:
                 form.password.data or "",
                 form.language.data or "fr",
                 actor_id=current_user.staff_id,
+                ip=request.remote_addr,
             )
             created.must_change_password = True
             db.session.commit()
@@ -164,11 +177,11 @@ def staff_action(staff_id: int, action: str) -> ResponseReturnValue:
         abort(400)
     try:
         if action == "role":
-            change_role(staff_id, form.role.data or "", current_user.staff_id)
+            change_role(staff_id, form.role.data or "", current_user.staff_id, request.remote_addr)
         elif action == "disable":
-            disable_account(staff_id, current_user.staff_id)
+            disable_account(staff_id, current_user.staff_id, request.remote_addr)
         elif action == "reset-password":
-            reset_password(staff_id, form.password.data or "", current_user.staff_id)
+            reset_password(staff_id, form.password.data or "", current_user.staff_id, request.remote_addr)
         else:
             abort(404)
     except StaffError as problem:
