@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from intake import health
     from intake.officer import views as officer_views
     from intake.reports import api, views
+    from intake.staff import admin as staff_admin
     from intake.staff import views as staff_views
     from intake.stats import views as stats_views
 
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(officer_views.bp)
     app.register_blueprint(stats_views.bp)
+    app.register_blueprint(staff_admin.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

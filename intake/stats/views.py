@@ -1,4 +1,4 @@
-"""Admin pages: staff accounts, and statistics (the monthly export, streamed; exports made by beat)."""
+"""Admin statistics: the dashboard, the monthly export (streamed) and the exports made by beat."""
 
 from __future__ import annotations
 
@@ -8,32 +8,19 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    redirect,
     render_template,
     request,
     send_file,
     stream_with_context,
-    url_for,
 )
-from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake.extensions import db
 from intake.officer.audit import record
-from intake.officer.labels import priority_name, role_name
+from intake.officer.labels import priority_name
 from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.staff.access import roles
-from intake.staff.forms import StaffActionForm, StaffForm
 from intake.staff.models import Role
-from intake.staff.services import (
-    StaffError,
-    change_role,
-    create_staff,
-    disable_account,
-    list_staff,
-    reset_password,
-)
 from intake.stats.counts import BadMonth, Month, months_of_year
 from intake.stats.dashboard import build_dashboard
 from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
@@ -42,16 +29,6 @@ from intake.stats.scheduled import export_files, export_path, previous_month
 from intake.types import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-STAFF_ERRORS = {
-    "email": _l("This is not a valid e-mail address."),
-    "password": _l("A password has 12 to 128 characters."),
-    "role": _l("Choose one of the roles."),
-    "language": _l("Choose Arabic or French."),
-    "exists": _l("An account already exists for this e-mail address."),
-    "missing": _l("This account does not exist."),
-    "self": _l("You cannot take away your own access."),
-    "same": _l("Choose a password different from the current one."),
-}
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -74,7 +51,7 @@ def _months() -> list[Month]:
 
 @bp.context_processor
 def admin_labels() -> dict[str, object]:
-    return {"role_name": role_name, "kind_labels": SUSPECT_KIND_LABELS}
+    return {"kind_labels": SUSPECT_KIND_LABELS}
 
 
 @bp.get("/exports/monthly")
@@ -138,63 +115,6 @@ def recent_months(count: int = 12) -> list[str]:
         months.append(str(month))
         month = Month(month.year - 1, 12) if month.month == 1 else Month(month.year, month.month - 1)
     return months
-
-
-@bp.route("/staff", methods=["GET", "POST"])
-@roles(Role.ADMIN)
-def staff_list() -> ResponseReturnValue:
-    """Accounts, and a form to create one (with a temporary password, changed at first login)."""
-    form = StaffForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            created = create_staff(
-                form.email.data or "",
-                form.name.data or "",
-                form.role.data or "",
-                form.password.data or "",
-                form.language.data or "fr",
-                actor_id=current_user.staff_id,
-                ip=request.remote_addr,
-            )
-            created.must_change_password = True
-            db.session.commit()
-            return redirect(url_for(".staff_list"), code=303)
-        except StaffError as problem:
-            db.session.rollback()
-            error = str(STAFF_ERRORS.get(problem.code, problem))
-    status = 422 if form.errors or error else 200
-    return render_template(
-        "admin/staff.html", form=form, accounts=list_staff(), error=error, roles=list(Role)
-    ), status
-
-
-@bp.post("/staff/<int:staff_id>/<action>")
-@roles(Role.ADMIN)
-def staff_action(staff_id: int, action: str) -> ResponseReturnValue:
-    form = StaffActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if action == "role":
-            change_role(staff_id, form.role.data or "", current_user.staff_id, request.remote_addr)
-        elif action == "disable":
-            disable_account(staff_id, current_user.staff_id, request.remote_addr)
-        elif action == "reset-password":
-            reset_password(staff_id, form.password.data or "", current_user.staff_id, request.remote_addr)
-        else:
-            abort(404)
-    except StaffError as problem:
-        db.session.rollback()
-        body = render_template(
-            "admin/staff.html",
-            form=StaffForm(formdata=None),
-            accounts=list_staff(),
-            error=str(STAFF_ERRORS.get(problem.code, problem)),
-            roles=list(Role),
-        )
-        return body, 422
-    return redirect(url_for(".staff_list"), code=303)
 
 
 @bp.get("/")
