@@ -105,7 +105,7 @@ def test_commit_with_an_unknown_outcome_keeps_the_files(
         form = ReportForm(meta={"csrf": False})
         assert form.validate(), form.errors
         monkeypatch.setattr(db.session, "commit", broken_commit)
-        monkeypatch.setattr("intake.reports.services._was_committed", lambda reference: None)
+        monkeypatch.setattr("intake.reports.services._found", lambda proof: None)
         with pytest.raises(OSError):
             file_report(form, language="fr", channel="api", store=store)
     monkeypatch.undo()

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
@@ -124,13 +125,31 @@ def _delete_files(store: EvidenceStore, files: list[EvidenceFile]) -> None:
         store.delete(item.stored_name)
 
 
-def _was_committed(reference: str) -> bool | None:
-    """After a failed COMMIT: True or False when the database can say, None when it cannot."""
+def _commit_keeping_evidence(
+    proof: Select[Any], store: EvidenceStore | None, files: list[EvidenceFile]
+) -> None:
+    """COMMIT. When it raises, the database may still have stored everything (the connection dropped
+    after the server committed): `proof` selects a row that only a successful commit writes. The
+    evidence files are removed only when the database says nothing was stored; if it cannot say,
+    they are kept, and the error goes on."""
+    try:
+        db.session.commit()
+    except BaseException:
+        committed = _found(proof)
+        if committed is False and store is not None:
+            _delete_files(store, files)
+        if not committed:
+            raise
+        log.warning("the commit raised, but what it wrote is stored")
+
+
+def _found(proof: Select[Any]) -> bool | None:
+    """True or False when the database can say whether `proof` finds a row, None when it cannot."""
     try:
         db.session.rollback()
-        return db.session.scalar(select(Report.id).where(Report.reference == reference)) is not None
+        return db.session.scalar(proof) is not None
     except SQLAlchemyError:
-        log.exception("could not check whether a report was committed")
+        log.exception("could not check whether a commit went through")
         return None
 
 
@@ -155,15 +174,7 @@ def file_report(
         db.session.rollback()
         _delete_files(store, stored)
         raise
-    try:
-        db.session.commit()
-    except BaseException:
-        committed = _was_committed(filed.reference)
-        if committed is False:
-            _delete_files(store, stored)
-        if not committed:
-            raise
-        log.warning("report %s: the commit raised but the report is stored", filed.report_id)
+    _commit_keeping_evidence(select(Report.id).where(Report.reference == filed.reference), store, stored)
     log.info("report filed: id=%s channel=%s category=%s", filed.report_id, channel, filed.category)
     relay_after_commit([job_id])
     return filed
@@ -306,14 +317,10 @@ def citizen_answer(
         if store is not None:
             _delete_files(store, stored)
         return AnswerOutcome.NOT_WAITING
-    try:
-        db.session.commit()
-    except BaseException:
-        committed = _answer_committed(row.id, now)
-        if committed is False and store is not None:
-            _delete_files(store, stored)
-        if not committed:
-            raise
+    answer_stored = select(ReportMessage.id).where(
+        ReportMessage.report_id == row.id, ReportMessage.author == "citizen", ReportMessage.created_at == now
+    )
+    _commit_keeping_evidence(answer_stored, store, stored)
     if job_ids:
         relay_after_commit(job_ids)
     return AnswerOutcome.SENT
@@ -354,20 +361,3 @@ def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datet
     jobs = [queue_evidence_check(item.id) for item in files]
     db.session.flush()
     return [job.id for job in jobs]
-
-
-def _answer_committed(report_id: int, at: datetime) -> bool | None:
-    """After a failed COMMIT: was the answer stored? None when the database cannot say."""
-    try:
-        db.session.rollback()
-        found = db.session.scalar(
-            select(ReportMessage.id).where(
-                ReportMessage.report_id == report_id,
-                ReportMessage.author == "citizen",
-                ReportMessage.created_at == at,
-            )
-        )
-        return found is not None
-    except SQLAlchemyError:
-        log.exception("could not check whether an answer was committed")
-        return None
