@@ -43,6 +43,20 @@ def file(app: Flask, tmp_path: Path, **overrides: Any) -> FiledReport:
         )
 
 
+def file_with_evidence(app: Flask, tmp_path: Path) -> FiledReport:
+    with app.test_request_context(
+        "/api/v1/reports",
+        method="POST",
+        data={**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")},
+        content_type="multipart/form-data",
+    ):
+        form = ReportForm(meta={"csrf": False})
+        assert form.validate(), form.errors
+        return file_report(
+            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
+        )
+
+
 def reload(report_id: int) -> Report:
     db.session.expire_all()
     report = db.session.get(Report, report_id)
@@ -282,17 +296,7 @@ def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, 
     earlier = [file(app, tmp_path, suspects=phone[:1], **anonymous()) for _ in range(2)]
     for report in earlier:
         triage_report(report.report_id)
-    with app.test_request_context(
-        "/api/v1/reports",
-        method="POST",
-        data={**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")},
-        content_type="multipart/form-data",
-    ):
-        form = ReportForm(meta={"csrf": False})
-        assert form.validate(), form.errors
-        filed = file_report(
-            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
-        )
+    filed = file_with_evidence(app, tmp_path)
     triage_report(filed.report_id)
     [evidence_id] = db.session.scalars(
         select(EvidenceFile.id).where(EvidenceFile.report_id == filed.report_id)
@@ -315,17 +319,7 @@ def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, 
 
 
 def test_the_reconciler_requeues_evidence_checks_whose_job_was_lost(app: Flask, tmp_path: Path) -> None:
-    with app.test_request_context(
-        "/api/v1/reports",
-        method="POST",
-        data={**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")},
-        content_type="multipart/form-data",
-    ):
-        form = ReportForm(meta={"csrf": False})
-        assert form.validate(), form.errors
-        filed = file_report(
-            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
-        )
+    filed = file_with_evidence(app, tmp_path)
     triage_report(filed.report_id)
     long_ago = utcnow() - timedelta(hours=2)
     db.session.execute(update(EvidenceFile).values(created_at=long_ago))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, Float, cast, func, literal_column, select
 
 from intake.extensions import db
 from intake.reports.models import OPEN_STATUSES, Report, ReportStatus, StatusChange
@@ -75,31 +75,25 @@ def _median_hours(durations: Any) -> float | None:
     return round(sum(float(v or 0) for v in middle) / len(middle) / 3600, 1)
 
 
+def _seconds_from_filing_to(step: ColumnElement[bool], start: datetime, end: datetime) -> Any:
+    """For each report filed in [start, end): seconds from filing to its first history step matching
+    `step` (the first officer action, the resolution)."""
+    first = (
+        select(StatusChange.report_id, func.min(StatusChange.changed_at).label("at"))
+        .where(step, StatusChange.changed_at >= start)
+        .group_by(StatusChange.report_id)
+        .subquery()
+    )
+    return (
+        select(_seconds_between(first.c.at, Report.created_at).label("seconds"))
+        .join(first, first.c.report_id == Report.id)
+        .where(Report.created_at >= start, Report.created_at < end)
+    )
+
+
 def build_dashboard(current: Month) -> Dashboard:
     months = last_twelve_months(current)
     start, end = months[0].bounds()[0], months[-1].bounds()[1]
-    first_action = (
-        select(StatusChange.report_id, func.min(StatusChange.changed_at).label("at"))
-        .where(StatusChange.changed_by.like("staff:%"), StatusChange.changed_at >= start)
-        .group_by(StatusChange.report_id)
-        .subquery()
-    )
-    to_first_action = (
-        select(_seconds_between(first_action.c.at, Report.created_at).label("seconds"))
-        .join(first_action, first_action.c.report_id == Report.id)
-        .where(Report.created_at >= start, Report.created_at < end)
-    )
-    resolved = (
-        select(StatusChange.report_id, func.min(StatusChange.changed_at).label("at"))
-        .where(StatusChange.to_status == ReportStatus.RESOLVED.value, StatusChange.changed_at >= start)
-        .group_by(StatusChange.report_id)
-        .subquery()
-    )
-    to_resolution = (
-        select(_seconds_between(resolved.c.at, Report.created_at).label("seconds"))
-        .join(resolved, resolved.c.report_id == Report.id)
-        .where(Report.created_at >= start, Report.created_at < end)
-    )
     backlog = db.session.execute(
         select(func.coalesce(Report.priority, literal_column("'untriaged'")), func.count(Report.id))
         .where(Report.status.in_([s.value for s in OPEN_STATUSES]))
@@ -117,8 +111,12 @@ def build_dashboard(current: Month) -> Dashboard:
         by_region=breakdown(months, "region"),
         by_status=breakdown(months, "status"),
         backlog_by_priority=[(str(priority), int(count)) for priority, count in backlog],
-        median_hours_to_first_action=_median_hours(to_first_action),
-        median_hours_to_resolution=_median_hours(to_resolution),
+        median_hours_to_first_action=_median_hours(
+            _seconds_from_filing_to(StatusChange.changed_by.like("staff:%"), start, end)
+        ),
+        median_hours_to_resolution=_median_hours(
+            _seconds_from_filing_to(StatusChange.to_status == ReportStatus.RESOLVED.value, start, end)
+        ),
         campaigns=[
             Campaign(g.id, g.kind, g.normalised, g.report_count, g.campaign_at)
             for g in campaigns
