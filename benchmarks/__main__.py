@@ -28,7 +28,8 @@ from flask_migrate import upgrade
 from intake import create_app
 from intake.extensions import db
 from intake.reports.evidence import LocalEvidenceStore
-from intake.reports.forms import ReportForm, json_to_formdata
+from intake.reports.forms import ReportForm
+from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Report
 from intake.reports.receipts import hash_receipt, new_reference
 from intake.reports.services import file_report, lookup_by_receipt
@@ -91,10 +92,10 @@ def measure(app: Flask, store: LocalEvidenceStore) -> dict[str, float]:
         form = ReportForm(formdata=formdata, meta={"csrf": False})
         if type_errors or not form.validate():
             raise SystemExit(f"benchmark payload is invalid: {form.errors}")
-        filed = file_report(form, language="fr", channel="api", store=store)
+        filed = file_report(form.submission(), language="fr", channel="api", store=store)
         return {
             "file_report": median_seconds(
-                lambda: file_report(form, language="fr", channel="api", store=store), 100
+                lambda: file_report(form.submission(), language="fr", channel="api", store=store), 100
             ),
             "lookup_by_receipt": median_seconds(lambda: lookup_by_receipt(filed.reference, filed.receipt)),
             "lookup_unknown": median_seconds(lambda: lookup_by_receipt("BLG-2222-2222", filed.receipt)),

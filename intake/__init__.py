@@ -27,8 +27,8 @@ ENVIRONMENT_KEYS = (
     "LOGIN_RATE_LIMIT",
     "LOGIN_FAILURE_LIMIT",
     "BROKER_VISIBILITY_TIMEOUT",
-    "TRIAGE_RECONCILE_AFTER",
-    "TRIAGE_RECONCILE_INTERVAL",
+    "RECONCILE_AFTER",
+    "RECONCILE_INTERVAL",
     "CAMPAIGN_THRESHOLD",
     "CAMPAIGN_WINDOW_DAYS",
 )
@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(env))
     app.config.update(config)
     register_request_state(app)
+    register_unit_of_work(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -70,6 +71,13 @@ def register_request_state(app: Flask) -> None:
     def start_with_a_clean_g(endpoint: str | None, values: dict[str, Any] | None) -> None:
         for name in list(g):
             g.pop(name, None)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """Each request commits once at its end, or rolls back (intake.unit_of_work)."""
+    from intake.unit_of_work import register_request_unit_of_work
+
+    register_request_unit_of_work(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -142,10 +142,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OUTBOX_RELAY_INTERVAL": float(env.get("OUTBOX_RELAY_INTERVAL") or 15),
         # Seconds before an unacknowledged Redis message is delivered again (see workers/app.py).
         "BROKER_VISIBILITY_TIMEOUT": int(env.get("BROKER_VISIBILITY_TIMEOUT") or 3600),
-        # The reconciler re-queues a report still `received` this many seconds after its last
-        # triage job was published (a flushed Redis, a lost message); it runs every interval.
-        "TRIAGE_RECONCILE_AFTER": float(env.get("TRIAGE_RECONCILE_AFTER") or 600),
-        "TRIAGE_RECONCILE_INTERVAL": float(env.get("TRIAGE_RECONCILE_INTERVAL") or 60),
+        # The reconciler queues again the work of any kind of job (a report still `received`, a file
+        # still unchecked…) this many seconds after its last job was published (a flushed Redis, a
+        # lost message); it runs every interval.
+        "RECONCILE_AFTER": float(env.get("RECONCILE_AFTER") or 600),
+        "RECONCILE_INTERVAL": float(env.get("RECONCILE_INTERVAL") or 60),
         # An identifier seen in this many reports within CAMPAIGN_WINDOW_DAYS marks a campaign.
         "CAMPAIGN_THRESHOLD": int(env.get("CAMPAIGN_THRESHOLD") or 5),
         "CAMPAIGN_WINDOW_DAYS": int(env.get("CAMPAIGN_WINDOW_DAYS") or 30),

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from intake.i18n import best_language_from_header
-from intake.reports.forms import evidence_limits
+from intake.reports.uploads import evidence_limits
 
 log = logging.getLogger(__name__)
 

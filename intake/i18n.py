@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import Flask, g, request
 from flask_babel import get_locale
+
+from intake.clock import MOROCCO
 
 LANGUAGES: tuple[str, ...] = ("ar", "fr", "en")
 DEFAULT_LANGUAGE = "ar"
@@ -18,9 +19,8 @@ RTL_LANGUAGES = frozenset({"ar"})
 CITIZEN_LANGUAGES: tuple[str, ...] = ("ar", "fr")
 LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
 # Numbers and dates are written the Moroccan way: Latin digits and Moroccan month names in Arabic,
-# and in Morocco's time (UTC+1, UTC+0 during Ramadan), whatever the server's zone.
+# and in Morocco's time (intake.clock), whatever the server's zone.
 FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en_GB"}
-LOCAL_TIMEZONE = "Africa/Casablanca"
 
 
 def text_direction(lang: str) -> str:
@@ -56,7 +56,7 @@ def format_local_datetime(value: datetime) -> str:
     """`14 mars 2026, 09:05` / `14 مارس 2026، 09:05` in Morocco's time, for the current language."""
     locale = Locale.parse(number_locale())
     pattern = str(locale.datetime_formats["medium"])
-    local = value.astimezone(ZoneInfo(LOCAL_TIMEZONE))
+    local = value.astimezone(MOROCCO)
     day = format_date(local.date(), "long", locale=locale)
     time = format_time(local.time(), "HH:mm", locale=locale)
     return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ from sqlalchemy import select
 
 from intake import create_app
 from intake.extensions import db
+from intake.outbox.kinds import job_kind
 from intake.reports.models import Report
+from intake.unit_of_work import commit
 from tests.services import fresh_postgres_database, redis_url_or_skip
 
 TEST_SECRET = "test-secret-key-not-for-production"
@@ -136,6 +139,23 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flas
 def _app_for(env: dict[str, str]) -> Flask:
     config = {key: value for key, value in env.items() if key not in {"VAR_DIR", "DATABASE_URL"}}
     return build_app(Path(env["VAR_DIR"]), env.get("DATABASE_URL"), **config)
+
+
+def run_job(kind_name: str, subject_id: int) -> object:
+    """What the worker does with a job (workers/jobs.py): the kind's service, then one commit."""
+    result = job_kind(kind_name).run(subject_id)
+    commit()
+    return result
+
+
+def replace_job_service(
+    monkeypatch: pytest.MonkeyPatch, kind_name: str, run: Callable[[int], object]
+) -> None:
+    """Make a kind of job run `run` instead of its service, in this process (its task included)."""
+    import intake.jobs
+
+    kinds = tuple(replace(k, run=run) if k.name == kind_name else k for k in intake.jobs.JOB_KINDS)
+    monkeypatch.setattr(intake.jobs, "JOB_KINDS", kinds)
 
 
 def status_of(reference: str) -> str | None:

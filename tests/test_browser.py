@@ -151,11 +151,13 @@ def test_french_form_works_without_javascript(browser, live_server: str) -> None
 def test_an_arabic_officer_logs_in_and_reads_the_queue_right_to_left(
     browser, live_app: tuple[Flask, str]
 ) -> None:  # type: ignore[no-untyped-def]
+    from intake.extensions import db
     from intake.staff.services import create_staff
 
     app, url = live_app
     with app.app_context():
         create_staff("nadia@police.example.ma", "نادية", "officer", "a long passphrase here", "ar")
+        db.session.commit()
     page = browser.new_page()
     page.goto(f"{url}/login")
     page.fill("#email", "nadia@police.example.ma")

@@ -17,8 +17,7 @@ from intake.extensions import db
 from intake.officer.models import AuditEvent
 from intake.reports.models import EvidenceFile, Report, ReportMessage
 from intake.staff.models import Staff
-from intake.triage.services import triage_report
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, run_job
 from tests.factories import form_data, png_bytes, report_payload
 from tests.test_staff import log_in, make_staff
 
@@ -26,7 +25,7 @@ from tests.test_staff import log_in, make_staff
 def filed_and_triaged(client: FlaskClient, **overrides: Any) -> dict[str, str]:
     created = client.post("/api/v1/reports", json=report_payload(**overrides)).json
     report_id = db.session.scalar(select(Report.id).where(Report.reference == created["reference"]))
-    assert report_id is not None and triage_report(report_id)
+    assert report_id is not None and run_job("triage", report_id)
     return created
 
 
@@ -206,7 +205,7 @@ def test_evidence_downloads_as_an_attachment_and_is_audited(app: Flask) -> None:
     data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
     created = app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data").json
     report_id = db.session.scalar(select(Report.id))
-    triage_report(report_id)
+    run_job("triage", report_id)
     evidence_id = db.session.scalar(select(EvidenceFile.id))
     desk = officer(app)
     download = desk.get(f"/officer/evidence/{evidence_id}")

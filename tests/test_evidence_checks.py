@@ -16,6 +16,7 @@ from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.models import EvidenceFile, Report
 from intake.triage.evidence_checks import check_evidence
 from intake.types import utcnow
+from intake.unit_of_work import commit
 from tests.factories import PDF_BYTES, png_bytes, png_header_only
 
 GPS_TAG = 0x8825
@@ -61,6 +62,13 @@ def stored_evidence(store: LocalEvidenceStore, data: bytes, media_type: str) -> 
     return item
 
 
+def check(evidence_id: int, store: LocalEvidenceStore) -> bool:
+    """As the worker does: the check, then the job's commit."""
+    done = check_evidence(evidence_id, store)
+    commit()
+    return done
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> LocalEvidenceStore:
     return LocalEvidenceStore(tmp_path / "evidence")
@@ -72,7 +80,7 @@ def test_a_photo_gets_a_small_preview_without_location_and_the_original_is_untou
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get(GPS_TAG)
     item = stored_evidence(store, original, "image/jpeg")
-    assert check_evidence(item.id, store) is True
+    assert check(item.id, store) is True
     db.session.refresh(item)
     assert item.check_status == "accepted" and item.preview_name and item.checked_at
     with store.open(item.preview_name) as preview_file:
@@ -90,7 +98,7 @@ def test_a_phone_photo_taken_sideways_is_previewed_upright(app: Flask, store: Lo
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     item = stored_evidence(store, out.getvalue(), "image/jpeg")
-    assert check_evidence(item.id, store)
+    assert check(item.id, store)
     db.session.refresh(item)
     assert item.preview_name is not None
     with store.open(item.preview_name) as preview_file:
@@ -100,7 +108,7 @@ def test_a_phone_photo_taken_sideways_is_previewed_upright(app: Flask, store: Lo
 
 def test_pdfs_are_checked_but_never_previewed(app: Flask, store: LocalEvidenceStore) -> None:
     item = stored_evidence(store, PDF_BYTES, "application/pdf")
-    assert check_evidence(item.id, store)
+    assert check(item.id, store)
     db.session.refresh(item)
     assert (item.check_status, item.preview_name) == ("accepted", None)
 
@@ -118,7 +126,7 @@ def test_bad_images_are_rejected_with_a_reason(
     app: Flask, store: LocalEvidenceStore, data: bytes, reason: str
 ) -> None:
     item = stored_evidence(store, data, "image/png")
-    assert check_evidence(item.id, store)
+    assert check(item.id, store)
     db.session.refresh(item)
     assert item.check_status == "rejected" and reason in (item.rejection_reason or "")
     assert item.preview_name is None
@@ -128,7 +136,7 @@ def test_a_file_changed_on_disk_is_rejected(app: Flask, store: LocalEvidenceStor
     item = stored_evidence(store, png_bytes(), "image/png")
     path = next(p for p in (store.root).rglob(item.stored_name))
     path.write_bytes(png_bytes(3, 3))
-    assert check_evidence(item.id, store)
+    assert check(item.id, store)
     db.session.refresh(item)
     assert (
         item.check_status == "rejected" and item.rejection_reason == "the file changed since it was received"
@@ -137,8 +145,8 @@ def test_a_file_changed_on_disk_is_rejected(app: Flask, store: LocalEvidenceStor
 
 def test_a_second_delivery_does_nothing(app: Flask, store: LocalEvidenceStore) -> None:
     item = stored_evidence(store, png_bytes(), "image/png")
-    assert check_evidence(item.id, store) is True
-    assert check_evidence(item.id, store) is False
+    assert check(item.id, store) is True
+    assert check(item.id, store) is False
     previews = [p for p in store.root.rglob("*") if p.is_file() and p.name != item.stored_name]
     assert len(previews) == 1
 
@@ -157,7 +165,7 @@ def test_concurrent_deliveries_write_one_result(app: Flask, store: LocalEvidence
     def run() -> None:
         with app.app_context():
             barrier.wait()
-            results.append(check_evidence(item_id, store))
+            results.append(check(item_id, store))
             db.session.remove()
 
     threads = [threading.Thread(target=run) for _ in range(3)]

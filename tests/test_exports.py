@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from intake.extensions import db
 from intake.reports.models import Report
@@ -172,10 +172,10 @@ def test_a_month_is_one_aggregate_query_on_the_index(app: Flask, backend: str) -
 
 def test_last_months_export_is_made_by_the_scheduled_task_and_listed_for_admins(app: Flask) -> None:
     import workers.stats
-    from intake.stats.scheduled import previous_month
 
-    assert str(previous_month(datetime(2026, 1, 1, 1, 0, tzinfo=UTC))) == "2025-12"
-    assert str(previous_month(datetime(2026, 4, 1, 2, 0, tzinfo=UTC))) == "2026-03"
+    # Morocco's calendar: 23:30 UTC on 31 March is already April there (UTC+1)
+    assert str(Month.containing(datetime(2026, 3, 31, 23, 30, tzinfo=UTC)).previous()) == "2026-03"
+    assert str(Month.containing(datetime(2026, 1, 1, 1, 0, tzinfo=UTC)).previous()) == "2025-12"
     expected = file_reports(app)
     from unittest import mock
 
@@ -208,9 +208,23 @@ def test_suppressed_workbooks_publish_no_totals_to_subtract_from(app: Flask, tmp
     assert labels["online_shopping_fraud"] == "Escroquerie aux achats en ligne"
 
 
+@pytest.mark.parametrize("threshold", ["²", "0", "-1", "five", "1e3", "9999999"])
+def test_a_threshold_that_does_not_parse_refuses_the_export(app: Flask, threshold: str) -> None:
+    """Never unsuppressed counts in place of what the admin asked for (a publication could leak)."""
+    file_reports(app)
+    make_staff("admin")
+    admin = app.test_client()
+    log_in(admin, "admin@police.example.ma")
+    refused = admin.get(f"/admin/exports/monthly?month=2026-03&format=csv&suppress_below={threshold}")
+    assert refused.status_code == 400 and "Casablanca" not in refused.get_data(as_text=True)
+    from intake.officer.models import AuditEvent
+
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "export")) is None
+    assert admin.get("/admin/exports/monthly?month=2026-03&suppress_below=5").status_code == 200
+
+
 def test_odd_export_parameters_are_refused_before_anything_is_written(app: Flask) -> None:
     make_staff("admin")
     admin = app.test_client()
     log_in(admin, "admin@police.example.ma")
-    assert admin.get("/admin/exports/monthly?month=2026-03&suppress_below=²").status_code == 200
     assert admin.get("/admin/exports/monthly?year=0000").status_code == 400

@@ -17,13 +17,14 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from intake.extensions import db
+from intake.outbox.kinds import job_kind
 from intake.outbox.models import OutboxJob
 from intake.reports.evidence import LocalEvidenceStore
-from intake.reports.forms import ReportForm, json_to_formdata
+from intake.reports.forms import ReportForm
+from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Report, StatusChange
 from intake.reports.services import file_report
 from intake.triage.models import TriageDecision
-from intake.triage.services import TRIAGE_TASK
 from tests.conftest import TEST_SECRET, build_app, empty_tables
 from tests.factories import report_payload
 from tests.processes import RedisServer, celery_worker, kill, log_tail, start_worker, wait_for
@@ -53,8 +54,8 @@ def stack(tmp_path: Path, postgres_url: str) -> Iterator[Stack]:
         "REDIS_URL": redis.url,
         "CELERY_QUEUE": f"blagh-faults-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
-        "TRIAGE_RECONCILE_AFTER": "3",
-        "TRIAGE_RECONCILE_INTERVAL": "1",
+        "RECONCILE_AFTER": "3",
+        "RECONCILE_INTERVAL": "1",
         # An hour, as in production: recovery must come from the reconciler, not from redelivery.
         "BROKER_VISIBILITY_TIMEOUT": "3600",
     }
@@ -79,7 +80,7 @@ def file_directly(app: Flask, count: int, tmp_path: Path) -> list[int]:
         assert form.validate(), form.errors
         store = LocalEvidenceStore(tmp_path / "evidence")
         for _ in range(count):
-            ids.append(file_report(form, language="fr", channel="api", store=store).report_id)
+            ids.append(file_report(form.submission(), language="fr", channel="api", store=store).report_id)
     return ids
 
 
@@ -144,8 +145,8 @@ def test_redis_flushed_with_jobs_in_it(stack: Stack, tmp_path: Path) -> None:
     with celery_worker(stack.env, stack.log, beat=True):
         all_triaged_once(accepted, stack)
     # the reconciler (not redelivery: the visibility timeout is an hour) brought every one back,
-    # perhaps over several runs as the reports passed TRIAGE_RECONCILE_AFTER one after the other
-    requeued = re.findall(r"reconciler: (\d+) report\(s\)", stack.log.read_text())
+    # perhaps over several runs as the reports passed RECONCILE_AFTER one after the other
+    requeued = re.findall(r"reconciler: queued again[^\n]*?\b(\d+) triage\b", stack.log.read_text())
     assert sum(int(count) for count in requeued) >= accepted
 
 
@@ -154,11 +155,11 @@ def test_the_same_job_delivered_twice_has_one_effect(stack: Stack, tmp_path: Pat
     celery = stack.app.extensions["celery"]
     [report_id] = file_directly(stack.app, 1, tmp_path)
     for _ in range(3):
-        celery.send_task(TRIAGE_TASK, args=[report_id])
+        celery.send_task(job_kind("triage").task, args=[report_id])
 
     def runs_finished() -> bool:
         lines = stack.log.read_text(errors="replace").splitlines()
-        return sum(1 for line in lines if TRIAGE_TASK in line and "succeeded" in line) >= 4
+        return sum(1 for line in lines if job_kind("triage").task in line and "succeeded" in line) >= 4
 
     with celery_worker(stack.env, stack.log, concurrency=2):
         wait_for(runs_finished, 60, what=f"four deliveries run\n{log_tail(stack.log)}")

@@ -14,11 +14,11 @@ from intake.extensions import db
 from intake.outbox.models import OutboxJob
 from intake.outbox.services import relay_pending
 from intake.reports.evidence import LocalEvidenceStore, detect_media_type
-from intake.reports.forms import ReportForm, json_to_formdata
+from intake.reports.forms import ReportForm
+from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Report, StatusChange
 from intake.reports.services import file_report, lookup_by_receipt
-from intake.triage.services import triage_report
-from tests.conftest import build_app
+from tests.conftest import build_app, replace_job_service, run_job
 from tests.factories import EML_BYTES, EXE_BYTES, PDF_BYTES, form_data, png_bytes, report_payload
 
 
@@ -55,7 +55,7 @@ def test_failed_commit_leaves_no_row_and_no_file(
 
         monkeypatch.setattr(db.session, "commit", broken_commit)
         with pytest.raises(RuntimeError):
-            file_report(form, language="fr", channel="api", store=store)
+            file_report(form.submission(), language="fr", channel="api", store=store)
     monkeypatch.undo()
     assert saved and not any(p.is_file() for p in (tmp_path / "evidence").rglob("*"))
     assert db.session.scalar(select(func.count(Report.id))) == 0
@@ -84,7 +84,7 @@ def test_commit_that_raises_after_the_data_is_stored_still_counts_as_filed(
         form = ReportForm(meta={"csrf": False})
         assert form.validate(), form.errors
         monkeypatch.setattr(db.session, "commit", commit_then_lose_the_connection)
-        filed = file_report(form, language="fr", channel="api", store=store)
+        filed = file_report(form.submission(), language="fr", channel="api", store=store)
     monkeypatch.undo()
     report = db.session.scalar(select(Report).where(Report.reference == filed.reference))
     assert report is not None and len(report.evidence) == 1
@@ -107,14 +107,16 @@ def test_commit_with_an_unknown_outcome_keeps_the_files(
         monkeypatch.setattr(db.session, "commit", broken_commit)
         monkeypatch.setattr("intake.reports.services._found", lambda proof: None)
         with pytest.raises(OSError):
-            file_report(form, language="fr", channel="api", store=store)
+            file_report(form.submission(), language="fr", channel="api", store=store)
     monkeypatch.undo()
     assert len([p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]) == 1
 
 
 def test_report_and_its_job_commit_together_and_the_relay_publishes_once(app: Flask, tmp_path: Path) -> None:
     with app.test_request_context():
-        filed = file_report(valid_form(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path))
+        filed = file_report(
+            valid_form().submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path)
+        )
     job = db.session.scalar(select(OutboxJob))
     assert job.task == "triage.triage_report" and job.args == [filed.report_id]
     assert job.published_at is not None  # handed to the (filesystem) broker right after the commit
@@ -126,7 +128,7 @@ def test_job_stays_pending_when_the_broker_is_down(tmp_path: Path) -> None:
     with app.app_context(), app.test_request_context():
         upgrade()
         filed = file_report(
-            valid_form(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "e")
+            valid_form().submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "e")
         )
         job = db.session.scalar(select(OutboxJob))
         assert job.published_at is None and job.attempts == 1  # accepted all the same
@@ -137,13 +139,13 @@ def test_job_stays_pending_when_the_broker_is_down(tmp_path: Path) -> None:
 def test_triage_runs_once_in_effect(app: Flask, tmp_path: Path, backend: str) -> None:
     with app.test_request_context():
         filed = file_report(
-            valid_form(category="sextortion"),
+            valid_form(category="sextortion").submission(),
             language="ar",
             channel="web",
             store=LocalEvidenceStore(tmp_path),
         )
-    assert triage_report(filed.report_id) is True
-    assert triage_report(filed.report_id) is False  # a redelivered job changes nothing
+    assert run_job("triage", filed.report_id) is True
+    assert run_job("triage", filed.report_id) is False  # a redelivered job changes nothing
     report = db.session.get(Report, filed.report_id)
     db.session.refresh(report)
     assert report.status == "triaged" and report.priority == "urgent" and report.version == 2
@@ -151,12 +153,14 @@ def test_triage_runs_once_in_effect(app: Flask, tmp_path: Path, backend: str) ->
         select(StatusChange.to_status).where(StatusChange.report_id == report.id)
     ).all()
     assert steps == ["received", "triaged"]
-    assert triage_report(999_999) is False
+    assert run_job("triage", 999_999) is False
 
 
 def test_lookup_needs_the_right_receipt(app: Flask, tmp_path: Path) -> None:
     with app.test_request_context():
-        filed = file_report(valid_form(), language="fr", channel="web", store=LocalEvidenceStore(tmp_path))
+        filed = file_report(
+            valid_form().submission(), language="fr", channel="web", store=LocalEvidenceStore(tmp_path)
+        )
     assert lookup_by_receipt(filed.reference, filed.receipt).status == "received"
     wrong = filed.receipt[:-1] + ("3" if filed.receipt.endswith("2") else "2")
     assert lookup_by_receipt(filed.reference, wrong) is None
@@ -192,21 +196,23 @@ def test_triage_task_retries_when_the_database_blinks(
     """A transient OperationalError is retried (with backoff on a real worker), not dropped."""
     from sqlalchemy.exc import OperationalError
 
-    import workers.triage
+    import workers.jobs
+    from intake.triage.services import triage_report
 
     with app.test_request_context():
-        filed = file_report(valid_form(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path))
+        filed = file_report(
+            valid_form().submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path)
+        )
     calls: list[int] = []
-    real = workers.triage.services.triage_report
 
     def flaky(report_id: int) -> bool:
         calls.append(report_id)
         if len(calls) == 1:
             raise OperationalError("UPDATE reports", {}, Exception("server closed the connection"))
-        return real(report_id)
+        return triage_report(report_id)
 
-    monkeypatch.setattr(workers.triage.services, "triage_report", flaky)
-    result = workers.triage.triage_report.apply(args=[filed.report_id])
+    replace_job_service(monkeypatch, "triage", flaky)
+    result = workers.jobs.TASKS["triage"].apply(args=[filed.report_id])
     assert result.successful(), result.traceback
     assert calls == [filed.report_id, filed.report_id]
     report = db.session.get(Report, filed.report_id)
@@ -219,13 +225,13 @@ def test_a_reference_collision_draws_again_and_keeps_the_evidence(
 ) -> None:
     store = LocalEvidenceStore(tmp_path / "evidence")
     with app.test_request_context():
-        first = file_report(valid_form(), language="fr", channel="api", store=store)
+        first = file_report(valid_form().submission(), language="fr", channel="api", store=store)
     drawn = iter([first.reference, "BLG-2345-6789"])
     monkeypatch.setattr("intake.reports.services.new_reference", lambda: next(drawn))
     with evidence_form(app):
         form = ReportForm(meta={"csrf": False})
         assert form.validate(), form.errors
-        second = file_report(form, language="fr", channel="api", store=store)
+        second = file_report(form.submission(), language="fr", channel="api", store=store)
     assert second.reference == "BLG-2345-6789"
     report = db.session.scalar(select(Report).where(Report.reference == second.reference))
     assert report is not None and len(report.evidence) == 1
@@ -244,6 +250,6 @@ def test_a_failure_before_the_commit_removes_the_files(
         form = ReportForm(meta={"csrf": False})
         assert form.validate(), form.errors
         with pytest.raises(RuntimeError):
-            file_report(form, language="fr", channel="web", store=store)
+            file_report(form.submission(), language="fr", channel="web", store=store)
     assert not any(p.is_file() for p in (tmp_path / "evidence").rglob("*"))
     assert db.session.scalar(select(func.count(Report.id))) == 0

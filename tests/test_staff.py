@@ -22,9 +22,11 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_staff(role: str = "officer", email: str | None = None, language: str = "fr") -> Staff:
-    return create_staff(
+    staff = create_staff(
         email or f"{role}@police.example.ma", f"{role.title()} Alaoui", role, PASSWORD, language
     )
+    db.session.commit()
+    return staff
 
 
 def log_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None):  # type: ignore[no-untyped-def]

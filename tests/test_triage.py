@@ -16,17 +16,19 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text, update
 
 from intake.extensions import db
+from intake.outbox.kinds import job_kind
 from intake.outbox.models import OutboxJob
-from intake.outbox.services import dead_jobs, mark_dead, task_id_for
+from intake.outbox.services import dead_jobs, mark_dead, requeue_waiting_work, task_id_for
 from intake.reports.evidence import LocalEvidenceStore
-from intake.reports.forms import ReportForm, json_to_formdata
+from intake.reports.forms import ReportForm
+from intake.reports.json_body import json_to_formdata
 from intake.reports.models import EvidenceFile, Report, StatusChange
 from intake.reports.services import FiledReport, file_report
 from intake.triage.models import GroupMember, IdentifierGroup, TriageDecision
 from intake.triage.rules import RULES_VERSION
-from intake.triage.services import requeue_stuck_reports, triage_report, triage_subject
 from intake.types import utcnow
-from tests.conftest import build_app, empty_tables
+from intake.unit_of_work import commit
+from tests.conftest import build_app, empty_tables, replace_job_service, run_job
 from tests.factories import DESCRIPTION_AR, form_data, png_bytes, report_payload
 
 SCAM_URL = "https://livraison-colis-ma.example/suivi?utm_source=sms&id=1"
@@ -39,7 +41,7 @@ def file(app: Flask, tmp_path: Path, **overrides: Any) -> FiledReport:
         form = ReportForm(formdata=formdata, meta={"csrf": False})
         assert form.validate(), form.errors
         return file_report(
-            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
+            form.submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
         )
 
 
@@ -53,8 +55,12 @@ def file_with_evidence(app: Flask, tmp_path: Path) -> FiledReport:
         form = ReportForm(meta={"csrf": False})
         assert form.validate(), form.errors
         return file_report(
-            form, language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
+            form.submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "evidence")
         )
+
+
+def subject(kind_name: str, subject_id: int) -> str:
+    return job_kind(kind_name).subject(subject_id)
 
 
 def reload(report_id: int) -> Report:
@@ -82,7 +88,7 @@ def test_a_phone_seen_before_links_the_reports_and_raises_priority(
     second = file(
         app, tmp_path, suspects=[{"kind": "phone", "value": "+212612345678"}], **anonymous(loss_amount=None)
     )
-    assert triage_report(first.report_id) and triage_report(second.report_id)
+    assert run_job("triage", first.report_id) and run_job("triage", second.report_id)
     assert reload(first.report_id).priority == "normal"
     assert reload(second.report_id).priority == "high"
     groups = db.session.scalars(select(IdentifierGroup).where(IdentifierGroup.kind == "phone")).all()
@@ -102,7 +108,7 @@ def test_many_reports_of_one_url_are_one_campaign_group(app: Flask, tmp_path: Pa
         file(app, tmp_path, suspects=[{"kind": "url", "value": SCAM_URL}], **anonymous()) for _ in range(5)
     ]
     for report in filed:
-        assert triage_report(report.report_id)
+        assert run_job("triage", report.report_id)
     group = db.session.scalar(select(IdentifierGroup).where(IdentifierGroup.kind == "url"))
     assert group is not None and group.report_count == 5 and group.campaign_at is not None
     assert db.session.scalar(select(func.count(IdentifierGroup.id)).where(IdentifierGroup.kind == "url")) == 1
@@ -120,9 +126,9 @@ def test_an_old_report_does_not_count_towards_a_campaign(app: Flask, tmp_path: P
         update(Report).where(Report.id == old.report_id).values(created_at=utcnow() - timedelta(days=45))
     )
     db.session.commit()
-    triage_report(old.report_id)
+    run_job("triage", old.report_id)
     new = file(app, tmp_path, suspects=[{"kind": "url", "value": SCAM_URL}], **anonymous())
-    triage_report(new.report_id)
+    run_job("triage", new.report_id)
     group = db.session.scalar(select(IdentifierGroup).where(IdentifierGroup.kind == "url"))
     assert group is not None and group.report_count == 2 and group.campaign_at is None
 
@@ -137,7 +143,7 @@ def test_the_same_contact_resending_a_near_identical_report_is_flagged_not_delet
     )
     stranger = file(app, tmp_path, description=DESCRIPTION_AR, **anonymous())
     for report in (first, again, other_story, stranger):
-        triage_report(report.report_id)
+        run_job("triage", report.report_id)
     assert reload(again.report_id).duplicate_of_id == first.report_id
     assert reload(first.report_id).duplicate_of_id is None
     assert reload(other_story.report_id).duplicate_of_id is None
@@ -147,8 +153,8 @@ def test_the_same_contact_resending_a_near_identical_report_is_flagged_not_delet
 
 def test_a_second_run_changes_nothing(app: Flask, tmp_path: Path, backend: str) -> None:
     filed = file(app, tmp_path)
-    assert triage_report(filed.report_id) is True
-    assert triage_report(filed.report_id) is False
+    assert run_job("triage", filed.report_id) is True
+    assert run_job("triage", filed.report_id) is False
     assert db.session.scalar(select(func.count(TriageDecision.id))) == 1
     assert db.session.scalar(select(func.sum(IdentifierGroup.report_count))) == 2  # phone and url, once each
     steps = db.session.scalars(
@@ -171,7 +177,7 @@ def test_concurrent_runs_have_one_effect(tmp_path: Path, postgres_url: str) -> N
     def run() -> None:
         with shared.app_context():
             barrier.wait()
-            results.append(triage_report(filed.report_id))
+            results.append(run_job("triage", filed.report_id))
             db.session.remove()
 
     threads = [threading.Thread(target=run) for _ in range(4)]
@@ -218,34 +224,35 @@ def test_the_reconciler_requeues_only_reports_whose_job_was_lost(
     app: Flask, tmp_path: Path, backend: str
 ) -> None:
     lost, pending, dead, done = (file(app, tmp_path) for _ in range(4))
-    triage_report(done.report_id)
+    run_job("triage", done.report_id)
     long_ago = utcnow() - timedelta(hours=2)
     db.session.execute(update(Report).values(created_at=long_ago))
     db.session.execute(update(OutboxJob).values(published_at=long_ago))  # published, then lost
     db.session.execute(
         update(OutboxJob)
-        .where(OutboxJob.subject == triage_subject(pending.report_id))
+        .where(OutboxJob.subject == subject("triage", pending.report_id))
         .values(published_at=None)
     )
     db.session.commit()
     dead_job = db.session.scalar(
-        select(OutboxJob.id).where(OutboxJob.subject == triage_subject(dead.report_id))
+        select(OutboxJob.id).where(OutboxJob.subject == subject("triage", dead.report_id))
     )
     assert dead_job is not None
     mark_dead(task_id_for(dead_job), RuntimeError("kept failing"))
     before = db.session.scalar(select(func.count(OutboxJob.id)))
     # a batch of one still finds the lost report: the others are filtered out in SQL, not after
-    assert requeue_stuck_reports(timedelta(minutes=10), limit=1) == 1
+    assert requeue_waiting_work(timedelta(minutes=10), limit=1) == {"triage": 1}
     new_jobs = db.session.scalars(select(OutboxJob.subject).where(OutboxJob.id > (before or 0))).all()
-    assert new_jobs == [triage_subject(lost.report_id)]
-    assert requeue_stuck_reports(timedelta(minutes=10)) == 0  # its new job is recent now
+    assert new_jobs == [subject("triage", lost.report_id)]
+    commit()
+    assert requeue_waiting_work(timedelta(minutes=10)) == {}  # its new job is recent now
     assert [job.id for job in dead_jobs()] == [dead_job]
 
 
 def test_dead_jobs_are_listed_and_retried_from_the_cli(app: Flask, tmp_path: Path) -> None:
     filed = file(app, tmp_path)
     job_id = db.session.scalar(
-        select(OutboxJob.id).where(OutboxJob.subject == triage_subject(filed.report_id))
+        select(OutboxJob.id).where(OutboxJob.subject == subject("triage", filed.report_id))
     )
     assert job_id is not None
     assert mark_dead(task_id_for(job_id), ValueError("bad data")) == job_id
@@ -253,7 +260,7 @@ def test_dead_jobs_are_listed_and_retried_from_the_cli(app: Flask, tmp_path: Pat
     listing = runner.invoke(args=["jobs", "dead"])
     assert (
         listing.exit_code == 0
-        and f"{job_id}\ttriage.triage_report\t{triage_subject(filed.report_id)}" in listing.output
+        and f"{job_id}\ttriage.triage_report\t{subject('triage', filed.report_id)}" in listing.output
     )
     assert "ValueError: bad data" in listing.output
     assert runner.invoke(args=["jobs", "retry"]).exit_code != 0  # ids or --all, never by accident
@@ -268,19 +275,19 @@ def test_dead_jobs_are_listed_and_retried_from_the_cli(app: Flask, tmp_path: Pat
 def test_a_task_that_keeps_failing_becomes_a_dead_letter(
     app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import workers.triage
+    import workers.jobs
 
     filed = file(app, tmp_path)
     job_id = db.session.scalar(
-        select(OutboxJob.id).where(OutboxJob.subject == triage_subject(filed.report_id))
+        select(OutboxJob.id).where(OutboxJob.subject == subject("triage", filed.report_id))
     )
     assert job_id is not None
 
     def broken(report_id: int) -> bool:
         raise ValueError("a rule crashed")
 
-    monkeypatch.setattr(workers.triage.services, "triage_report", broken)
-    result = workers.triage.triage_report.apply(args=[filed.report_id], task_id=task_id_for(job_id))
+    replace_job_service(monkeypatch, "triage", broken)
+    result = workers.jobs.TASKS["triage"].apply(args=[filed.report_id], task_id=task_id_for(job_id))
     assert result.failed()
     assert [(job.id, job.last_error) for job in dead_jobs()] == [(job_id, "ValueError: a rule crashed")]
     assert reload(filed.report_id).status == "received"  # not lost: visible, and retryable
@@ -295,13 +302,14 @@ def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, 
     phone = [{"kind": "phone", "value": "0612345678"}, {"kind": "url", "value": SCAM_URL}]
     earlier = [file(app, tmp_path, suspects=phone[:1], **anonymous()) for _ in range(2)]
     for report in earlier:
-        triage_report(report.report_id)
+        run_job("triage", report.report_id)
     filed = file_with_evidence(app, tmp_path)
-    triage_report(filed.report_id)
+    run_job("triage", filed.report_id)
     [evidence_id] = db.session.scalars(
         select(EvidenceFile.id).where(EvidenceFile.report_id == filed.report_id)
     )
     check_evidence(evidence_id, LocalEvidenceStore(tmp_path / "evidence"))
+    commit()
 
     with app.test_request_context(), force_locale("fr"):
         summary = triage_summary(filed.report_id)
@@ -320,12 +328,13 @@ def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, 
 
 def test_the_reconciler_requeues_evidence_checks_whose_job_was_lost(app: Flask, tmp_path: Path) -> None:
     filed = file_with_evidence(app, tmp_path)
-    triage_report(filed.report_id)
+    run_job("triage", filed.report_id)
     long_ago = utcnow() - timedelta(hours=2)
     db.session.execute(update(EvidenceFile).values(created_at=long_ago))
     db.session.execute(update(OutboxJob).values(published_at=long_ago))  # the check's message was lost
     db.session.commit()
     [evidence_id] = db.session.scalars(select(EvidenceFile.id))
-    assert requeue_stuck_reports(timedelta(minutes=10)) == 1
+    assert requeue_waiting_work(timedelta(minutes=10)) == {"evidence": 1}
+    commit()
     subjects = db.session.scalars(select(OutboxJob.subject).order_by(OutboxJob.id.desc()).limit(1)).all()
     assert subjects == [f"evidence:{evidence_id}"]

@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 # Task modules the worker imports; the web process only publishes by name and never imports them.
-TASK_MODULES = ("workers.triage", "workers.outbox", "workers.evidence", "workers.stats")
+# workers.jobs makes one task per kind of job (intake.jobs.JOB_KINDS).
+TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats")
 
 # For tasks that write to the database. A database down for a moment (restart, failover, a locked
 # SQLite file) is retried with exponential backoff, capped far below the visibility timeout; the
@@ -23,6 +24,8 @@ DATABASE_RETRY: dict[str, Any] = {
     "retry_jitter": True,
     "max_retries": 8,
 }
+# The retry policy a kind of job names (intake.outbox.kinds.JobKind.retry).
+RETRY_POLICIES: dict[str, dict[str, Any]] = {"database": DATABASE_RETRY}
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -82,10 +85,7 @@ def celery_init_app(app: Flask) -> Celery:
         enable_utc=True,
         beat_schedule={
             "relay-outbox": {"task": "outbox.relay", "schedule": app.config["OUTBOX_RELAY_INTERVAL"]},
-            "reconcile-triage": {
-                "task": "triage.reconcile",
-                "schedule": app.config["TRIAGE_RECONCILE_INTERVAL"],
-            },
+            "reconcile-jobs": {"task": "outbox.reconcile", "schedule": app.config["RECONCILE_INTERVAL"]},
             # Last month's counts, early on the 1st (Morocco is UTC+1 or UTC+0: 02:00 UTC is past
             # midnight there either way).
             "export-last-month": {

@@ -2,11 +2,14 @@
 
 from celery import shared_task
 
-from intake.stats.scheduled import export_month_files, previous_month
+from intake.stats.counts import Month
+from intake.stats.scheduled import export_month_files
 from intake.types import utcnow
+from intake.unit_of_work import commit
 from workers.app import DATABASE_RETRY
 
 
 @shared_task(name="stats.export_last_month", **DATABASE_RETRY)
 def export_last_month() -> None:
-    export_month_files(previous_month(utcnow()))
+    export_month_files(Month.containing(utcnow()).previous())
+    commit()

@@ -53,7 +53,6 @@ def open_case(reference: str, actor: Actor) -> Report | None:
     report = find_report(reference)
     if report is not None:
         record("view", actor.staff_id, report.id, actor.ip)
-        db.session.commit()
     return report
 
 
@@ -114,7 +113,6 @@ def assign(report: Report, version: int, actor: Actor, assignee_id: int | None =
         _history(report, ReportStatus.ASSIGNED.value, actor.label)
     _update(report.id, version, **values)
     record("assign", actor.staff_id, report.id, actor.ip, assignee=target)
-    db.session.commit()
 
 
 def change_status(
@@ -134,14 +132,12 @@ def change_status(
         )
     _update(report.id, version, **values)
     record("status", actor.staff_id, report.id, actor.ip, from_status=report.status, to_status=to)
-    db.session.commit()
 
 
 def add_note(report: Report, actor: Actor, body: str) -> None:
     text = _text(body, _l("Write the note."))
     db.session.add(CaseNote(report_id=report.id, staff_id=actor.staff_id, body=text, created_at=utcnow()))
     record("note", actor.staff_id, report.id, actor.ip)
-    db.session.commit()
 
 
 def send_message(report: Report, actor: Actor, body: str) -> None:
@@ -149,7 +145,6 @@ def send_message(report: Report, actor: Actor, body: str) -> None:
     text = _text(body, _l("Write the message."))
     db.session.add(ReportMessage(report_id=report.id, author="officer", body=text, created_at=utcnow()))
     record("message", actor.staff_id, report.id, actor.ip)
-    db.session.commit()
 
 
 def notes(report_id: int) -> list[CaseNote]:

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from intake.reports.forms import CleanTextMeta
+from intake.text import CleanTextMeta
 
 
 class CaseActionForm(FlaskForm):

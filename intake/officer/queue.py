@@ -7,10 +7,11 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 
+from intake.clock import end_of_day, start_of_day
 from intake.extensions import db
 from intake.reports.identifiers import IdentifierError, normalise_identifier
 from intake.reports.models import (
@@ -127,12 +128,12 @@ def queue_page(
         conditions.append(Report.assigned_to_id == int(filters.assigned))
     elif filters.assigned != "all":
         conditions.append(or_(Report.assigned_to_id.is_(None), Report.assigned_to_id == viewer_id))
+    # Filing dates are days in Morocco, as the officer lives them (intake.clock).
     if filters.filed_from:
-        conditions.append(Report.created_at >= datetime.combine(filters.filed_from, time.min, UTC))
-    if filters.filed_to:
-        conditions.append(
-            Report.created_at < datetime.combine(filters.filed_to + timedelta(days=1), time.min, UTC)
-        )
+        conditions.append(Report.created_at >= start_of_day(filters.filed_from))
+    filed_before = end_of_day(filters.filed_to) if filters.filed_to else None
+    if filed_before is not None:
+        conditions.append(Report.created_at < filed_before)
     if filters.group_id is not None:
         members = select(GroupMember.report_id).where(GroupMember.group_id == filters.group_id)
         conditions.append(Report.id.in_(members))

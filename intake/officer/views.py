@@ -196,7 +196,6 @@ def evidence_download(evidence_id: int) -> Response:
     if item is None:
         abort(404)
     record("download", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
-    db.session.commit()
     return send_file(
         evidence_store().open(item.stored_name),
         mimetype="application/octet-stream",
@@ -213,7 +212,6 @@ def evidence_preview(evidence_id: int) -> Response:
     if item is None or item.preview_name is None:
         abort(404)
     record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
-    db.session.commit()
     return send_file(evidence_store().open(item.preview_name), mimetype=item.media_type)
 
 

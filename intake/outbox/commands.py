@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from intake.outbox.services import dead_jobs, retry_dead
+from intake.unit_of_work import commit
 
 jobs = AppGroup("jobs", help="Background jobs: dead letters and retries.")
 
@@ -34,4 +35,5 @@ def retry(job_ids: tuple[int, ...], retry_all: bool) -> None:
     if not job_ids and not retry_all:
         raise click.UsageError("give job ids, or --all")
     count = retry_dead(None if retry_all else job_ids)
+    commit()
     click.echo(f"{count} job(s) queued again.")

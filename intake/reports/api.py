@@ -12,12 +12,14 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from intake.extensions import csrf
 from intake.i18n import LANGUAGES, best_language_from_header
 from intake.reports.evidence import evidence_store
-from intake.reports.forms import ReportForm, evidence_size_error, json_to_formdata
+from intake.reports.forms import ReportForm
+from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Channel
 from intake.reports.openapi import openapi_document
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
 from intake.reports.receipts import clean_reference
 from intake.reports.services import TrackedReport, file_report, lookup_by_receipt
+from intake.reports.uploads import evidence_size_error
 from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, REGIONS
 
@@ -116,7 +118,7 @@ def create_report() -> tuple[Response, int]:
         errors = _form_errors(form)
         errors.update({name: [str(m) for m in messages] for name, messages in type_errors.items()})
         return jsonify(errors=errors), 422
-    filed = file_report(form, language=g.lang, channel=Channel.API.value, store=evidence_store())
+    filed = file_report(form.submission(), language=g.lang, channel=Channel.API.value, store=evidence_store())
     response = jsonify(reference=filed.reference, receipt=filed.receipt, status=filed.status)
     response.headers["Cache-Control"] = "no-store"
     return response, 201

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import SQLAlchemyError
 
 from intake.extensions import db
 from intake.reports.models import ReceiptSlip
 from intake.reports.receipts import seal, unseal
 from intake.types import utcnow
-
-log = logging.getLogger(__name__)
 
 # A slip not collected within this time is deleted: the citizen never reached the confirmation page,
 # and the receipt is then lost for good (they can file again, or an officer can help).
@@ -47,35 +41,19 @@ def hold_receipt(receipt: str) -> SlipTicket:
     return SlipTicket(slip_id, base64.urlsafe_b64encode(pad).decode("ascii"))
 
 
-@contextmanager
-def receipt_for_display(ticket: SlipTicket) -> Iterator[str | None]:
-    """The receipt, once. The slip is deleted by the statement that reads it, and that deletion is
-    committed only when the caller's block (rendering the page) succeeds: a failed attempt can be
-    retried, a successful one cannot be replayed. Slips never collected are purged on the way."""
+def take_receipt(ticket: SlipTicket) -> str | None:
+    """The receipt, once. The slip is deleted by the statement that reads it; the request commits
+    that deletion only when the page was rendered (intake.unit_of_work), so a failed attempt can be
+    retried and a successful one cannot be replayed. Slips never collected are purged on the way
+    (an index range, nearly always empty)."""
     try:
         pad = base64.urlsafe_b64decode(ticket.pad.encode("ascii"))
     except (binascii.Error, ValueError):
-        yield None
-        return
+        return None
     sealed = db.session.scalar(
         delete(ReceiptSlip)
         .where(ReceiptSlip.id == ticket.slip_id, ReceiptSlip.created_at >= utcnow() - SLIP_LIFETIME)
         .returning(ReceiptSlip.sealed)
     )
-    try:
-        yield None if sealed is None else unseal(sealed, pad)
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    _purge_stale_slips()
-
-
-def _purge_stale_slips() -> None:
-    """Its own short transaction, after the citizen's: filings never wait on it."""
-    try:
-        db.session.execute(delete(ReceiptSlip).where(ReceiptSlip.created_at < utcnow() - SLIP_LIFETIME))
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.warning("could not purge stale receipt slips; the next confirmation will", exc_info=True)
+    db.session.execute(delete(ReceiptSlip).where(ReceiptSlip.created_at < utcnow() - SLIP_LIFETIME))
+    return None if sealed is None else unseal(sealed, pad)

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.numbers import list_currencies
-from flask import current_app
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     Field,
@@ -28,12 +23,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake.config import MiB
-from intake.i18n import LOCAL_TIMEZONE, format_number
-from intake.reports.evidence import ALLOWED_MEDIA_TYPES, detect_media_type, stream_size
+from intake.clock import today_in_morocco
+from intake.i18n import format_number
 from intake.reports.identifiers import (
     IdentifierError,
     ascii_digits,
@@ -43,8 +36,10 @@ from intake.reports.identifiers import (
 )
 from intake.reports.models import SuspectKind
 from intake.reports.receipts import clean_reference
+from intake.reports.submission import ReportSubmission, SuspectEntry
+from intake.reports.uploads import CheckedUpload, check_uploads, uploaded_files
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
-from intake.text import clean_text
+from intake.text import CleanTextMeta
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 10_000
 NAME_MAX = 200
@@ -54,7 +49,6 @@ LOSS_MAX = Decimal("999999999999.99")
 CURRENCIES = frozenset(list_currencies())
 # The select offers the currencies victims name most; the API accepts any ISO 4217 code.
 COMMON_CURRENCIES = ("MAD", "EUR", "USD", "GBP", "CAD", "SAR", "AED", "QAR", "TRY")
-MOROCCO = ZoneInfo(LOCAL_TIMEZONE)
 
 SUSPECT_KIND_LABELS = {
     SuspectKind.PHONE: _l("Phone number"),
@@ -65,27 +59,6 @@ SUSPECT_KIND_LABELS = {
     SuspectKind.CRYPTO_WALLET: _l("Crypto wallet address"),
     SuspectKind.OTHER: _l("Other"),
 }
-
-
-def today_in_morocco() -> date:
-    return datetime.now(MOROCCO).date()
-
-
-class CleanTextMeta(DefaultMeta):
-    """Every text field of a form goes through `clean_text` first: one rule, no field forgotten."""
-
-    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-        if issubclass(unbound_field.field_class, StringField):
-            options = {**options, "filters": (clean_text, *unbound_field.kwargs.get("filters", ()))}
-        return super().bind_field(form, unbound_field, options)
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    """An uploaded file with the media type its content showed during validation."""
-
-    file: FileStorage
-    media_type: str
 
 
 class IncidentDateField(Field):
@@ -222,6 +195,9 @@ class ReportForm(FlaskForm):
     )
     reporter_email = StringField(_l("Your e-mail address"))
     reporter_phone = StringField(_l("Your phone number"))
+    # Off by default; only with the contact it needs. The message says only that there is news.
+    notify = BooleanField(_l("Tell me by e-mail when there is news"))
+    notify_sms = BooleanField(_l("Tell me by text message (SMS) when there is news"))
     evidence = MultipleFileField(_l("Evidence files"))
     consent = BooleanField(
         _l("I confirm that these facts are true, and I have read the privacy notice."),
@@ -282,6 +258,14 @@ class ReportForm(FlaskForm):
         if not self.anonymous.data and not field.data:
             raise ValidationError(_l("Give your name, or choose to report anonymously."))
 
+    def validate_notify(self, field: Field) -> None:
+        if field.data and (self.anonymous.data or not self.reporter_email.data):
+            raise ValidationError(_l("Give your e-mail address to be told by e-mail, or untick this box."))
+
+    def validate_notify_sms(self, field: Field) -> None:
+        if field.data and (self.anonymous.data or not self.reporter_phone.data):
+            raise ValidationError(_l("Give your phone number to be told by SMS, or untick this box."))
+
     def validate_anonymous(self, field: Field) -> None:
         if not field.data and not self.reporter_email.data and not self.reporter_phone.data:
             raise ValidationError(
@@ -302,7 +286,7 @@ class ReportForm(FlaskForm):
         return len(self.suspects.entries) < MAX_SUSPECTS
 
     def uploaded_files(self) -> list[FileStorage]:
-        return [f for f in (self.evidence.data or []) if isinstance(f, FileStorage) and f.filename]
+        return uploaded_files(self.evidence.data)
 
     def validate_evidence(self, field: Field) -> None:
         category = CATEGORY_BY_CODE.get(self.category.data or "")
@@ -313,52 +297,28 @@ class ReportForm(FlaskForm):
     def filled_suspects(self) -> list[SuspectForm]:
         return [entry.form for entry in self.suspects.entries if not entry.form.is_blank()]
 
-
-def check_uploads(files: list[FileStorage], allowed: bool = True) -> tuple[CheckedUpload, ...]:
-    """The one set of rules for evidence files, wherever they are sent (the report, an answer)."""
-    if not files:
-        return ()
-    if not allowed:
-        raise ValidationError(_l("For this category, do not upload any file: give the links only."))
-    message = evidence_size_error(files)
-    if message is not None:
-        raise ValidationError(message)
-    checked = []
-    for upload in files:
-        if stream_size(upload.stream) == 0:
-            raise ValidationError(_l("One of the files is empty."))
-        media_type = detect_media_type(upload.stream)
-        if media_type is None or media_type not in ALLOWED_MEDIA_TYPES:
-            raise ValidationError(
-                _l(
-                    "This type of file is not accepted: send images (PNG, JPEG), PDF, text, e-mails (EML) or MP4 videos."
-                )
-            )
-        checked.append(CheckedUpload(upload, media_type))
-    return tuple(checked)
-
-
-def evidence_size_error(files: list[FileStorage]) -> LazyString | None:
-    """The limits on count and size of evidence; the API answers 413 when one is exceeded."""
-    limits = evidence_limits()
-    if len(files) > limits["files"]:
-        return _l("Too many files: %(files)s at most.", **limits)
-    sizes = [stream_size(upload.stream) for upload in files]
-    if any(size > current_app.config["EVIDENCE_MAX_FILE_BYTES"] for size in sizes):
-        return _l("Each file must be %(file_mb)s MB at most.", **limits)
-    if sum(sizes) > current_app.config["EVIDENCE_MAX_TOTAL_BYTES"]:
-        return _l("All files together must be %(total_mb)s MB at most.", **limits)
-    return None
-
-
-def evidence_limits() -> dict[str, int]:
-    """The configured limits, in the units the citizen reads them in (for messages and hints)."""
-    config = current_app.config
-    return {
-        "files": config["EVIDENCE_MAX_FILES"],
-        "file_mb": config["EVIDENCE_MAX_FILE_BYTES"] // MiB,
-        "total_mb": config["EVIDENCE_MAX_TOTAL_BYTES"] // MiB,
-    }
+    def submission(self) -> ReportSubmission:
+        """The validated answers as plain values (call after `validate`)."""
+        anonymous = bool(self.anonymous.data)
+        return ReportSubmission(
+            category=self.category.data or "",
+            incident_date=self.incident_date.data or today_in_morocco(),
+            description=self.description.data or "",
+            region=self.region.data or None,
+            loss_amount=self.loss_amount.data,
+            loss_currency=self.loss_currency.data if self.loss_amount.data is not None else None,
+            suspects=tuple(
+                SuspectEntry(row.kind.data, row.value.data, row.normalised or "")
+                for row in self.filled_suspects()
+            ),
+            anonymous=anonymous,
+            reporter_name=None if anonymous else self.reporter_name.data or None,
+            reporter_email=None if anonymous else self.reporter_email_normalised,
+            reporter_phone=None if anonymous else self.reporter_phone_normalised,
+            notify_email=not anonymous and bool(self.notify.data),
+            notify_sms=not anonymous and bool(self.notify_sms.data),
+            uploads=self.checked_uploads,
+        )
 
 
 class TrackForm(FlaskForm):
@@ -376,59 +336,7 @@ class TrackForm(FlaskForm):
         pass
 
 
-BOOLEAN_FIELDS = frozenset({"anonymous", "consent"})
-NUMBER_FIELDS = frozenset({"loss_amount"})
-# The JSON body's keys: the form's fields, nothing else (no `suspects-0-value` smuggled in flat).
-JSON_FIELDS = frozenset(
-    {"category", "incident_date", "description", "region", "loss_amount", "loss_currency", "suspects"}
-    | {"anonymous", "reporter_name", "reporter_email", "reporter_phone", "consent"}
-)
-
-
-def json_to_formdata(payload: Mapping[str, Any]) -> tuple[MultiDict[str, Any], dict[str, list[Any]]]:
-    """An API body in the HTML form's field names, so one form class validates both; and type errors.
-
-    JSON types are strict: `consent` and `anonymous` are true or false, text fields are strings,
-    `loss_amount` a number or a string, `suspects` a list of {"kind", "value"} objects.
-    """
-    data: MultiDict[str, Any] = MultiDict()
-    errors: dict[str, list[Any]] = {}
-    for key, value in payload.items():
-        if value is None or key not in JSON_FIELDS:
-            continue
-        if key == "suspects":
-            _suspects_to_formdata(value, data, errors)
-        elif key in BOOLEAN_FIELDS:
-            if not isinstance(value, bool):
-                errors[key] = [_l("Give true or false.")]
-            elif value:
-                data.add(key, "y")
-        elif isinstance(value, str) or (
-            key in NUMBER_FIELDS and isinstance(value, int | float) and not isinstance(value, bool)
-        ):
-            data.add(key, str(value))
-        else:
-            errors[key] = [_l("Give this as text.")]
-    return data, errors
-
-
-def _suspects_to_formdata(value: Any, data: MultiDict[str, Any], errors: dict[str, list[Any]]) -> None:
-    rows = value if isinstance(value, list) else None
-    if rows is None or not all(
-        isinstance(row, Mapping) and all(isinstance(row.get(k), str | None) for k in ("kind", "value"))
-        for row in rows
-    ):
-        errors["suspects"] = [_l('Give the identifiers as a list of {"kind": …, "value": …} objects.')]
-        return
-    if len(rows) > MAX_SUSPECTS:  # refused before a subform is built for each row
-        errors["suspects"] = [_l("Give %(max)s identifiers at most.", max=MAX_SUSPECTS)]
-        return
-    for index, row in enumerate(rows):
-        data.add(f"suspects-{index}-kind", row.get("kind") or "")
-        data.add(f"suspects-{index}-value", row.get("value") or "")
-
-
-ANSWER_MIN, ANSWER_MAX = 2, 5000
+ANSWER_MAX = 5000
 
 
 class AnswerForm(TrackForm):
@@ -438,7 +346,7 @@ class AnswerForm(TrackForm):
     checked_uploads: tuple[CheckedUpload, ...] = ()
 
     def uploaded_files(self) -> list[FileStorage]:
-        return [f for f in (self.evidence.data or []) if isinstance(f, FileStorage) and f.filename]
+        return uploaded_files(self.evidence.data)
 
     def validate_evidence(self, field: Field) -> None:
         # The report's category is not known before the code is checked: the service refuses

@@ -11,10 +11,10 @@ from intake.reports.forms import (
     EARLIEST_INCIDENT,
     MAX_SUSPECTS,
     NAME_MAX,
-    evidence_limits,
 )
 from intake.reports.identifiers import MAX_VALUE_LENGTH
 from intake.reports.models import ReportStatus, SuspectKind
+from intake.reports.uploads import evidence_limits
 from intake.taxonomy import CATEGORIES, REGIONS
 
 _ERRORS = {

@@ -13,10 +13,9 @@ from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
-from intake.outbox.services import relay_after_commit
+from intake.outbox.services import relay_after_commit, take_queued_job_ids
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
-from intake.reports.forms import CheckedUpload, ReportForm
 from intake.reports.models import (
     EvidenceFile,
     Report,
@@ -26,6 +25,8 @@ from intake.reports.models import (
     SuspectIdentifier,
 )
 from intake.reports.receipts import hash_receipt, new_receipt, new_reference, receipt_matches
+from intake.reports.submission import ReportSubmission
+from intake.reports.uploads import CheckedUpload
 from intake.taxonomy import CATEGORY_BY_CODE
 from intake.triage.services import queue_evidence_check, queue_triage
 from intake.types import utcnow
@@ -44,32 +45,33 @@ class FiledReport:
     slip: SlipTicket | None = None
 
 
-def _build_report(form: ReportForm, language: str, channel: str, reference: str, receipt: str) -> Report:
-    anonymous = bool(form.anonymous.data)
+def _build_report(
+    submission: ReportSubmission, language: str, channel: str, reference: str, receipt: str
+) -> Report:
     now = utcnow()
     report = Report(
         reference=reference,
         receipt_hash=hash_receipt(receipt),
-        category=form.category.data,
-        incident_date=form.incident_date.data,
-        description=form.description.data,
-        region=form.region.data or None,
-        loss_amount=form.loss_amount.data,
-        loss_currency=form.loss_currency.data if form.loss_amount.data is not None else None,
+        category=submission.category,
+        incident_date=submission.incident_date,
+        description=submission.description,
+        region=submission.region,
+        loss_amount=submission.loss_amount,
+        loss_currency=submission.loss_currency,
         language=language,
         channel=channel,
-        anonymous=anonymous,
-        reporter_name=None if anonymous else form.reporter_name.data or None,
-        reporter_email=None if anonymous else form.reporter_email_normalised,
-        reporter_phone=None if anonymous else form.reporter_phone_normalised,
+        anonymous=submission.anonymous,
+        reporter_name=submission.reporter_name,
+        reporter_email=submission.reporter_email,
+        reporter_phone=submission.reporter_phone,
         consented_at=now,
         status=ReportStatus.RECEIVED.value,
         created_at=now,
         updated_at=now,
     )
     report.suspects = [
-        SuspectIdentifier(kind=row.kind.data, value=row.value.data, normalised=row.normalised or "")
-        for row in form.filled_suspects()
+        SuspectIdentifier(kind=entry.kind, value=entry.value, normalised=entry.normalised)
+        for entry in submission.suspects
     ]
     report.history = [
         StatusChange(
@@ -84,10 +86,10 @@ def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) ->
     stored: list[EvidenceFile] = []
     try:
         for upload in uploads:
-            item = store.save(upload.file.stream)
+            item = store.save(upload.stream)
             stored.append(
                 EvidenceFile(
-                    original_name=safe_file_name(upload.file.filename, upload.media_type),
+                    original_name=safe_file_name(upload.filename, upload.media_type),
                     stored_name=item.stored_name,
                     size=item.size,
                     media_type=upload.media_type,
@@ -128,10 +130,12 @@ def _delete_files(store: EvidenceStore, files: list[EvidenceFile]) -> None:
 def _commit_keeping_evidence(
     proof: Select[Any], store: EvidenceStore | None, files: list[EvidenceFile]
 ) -> None:
-    """COMMIT. When it raises, the database may still have stored everything (the connection dropped
-    after the server committed): `proof` selects a row that only a successful commit writes. The
-    evidence files are removed only when the database says nothing was stored; if it cannot say,
-    they are kept, and the error goes on."""
+    """COMMIT, then publish the unit's jobs. This service commits itself, unlike the others, because
+    only it knows what to do when the COMMIT's outcome is unknown: the database may still have stored
+    everything (the connection dropped after the server committed), and `proof` selects a row that
+    only a successful commit writes. The evidence files are removed only when the database says
+    nothing was stored; if it cannot say, they are kept, and the error goes on."""
+    job_ids = take_queued_job_ids()
     try:
         db.session.commit()
     except BaseException:
@@ -141,6 +145,8 @@ def _commit_keeping_evidence(
         if not committed:
             raise
         log.warning("the commit raised, but what it wrote is stored")
+    if job_ids:
+        relay_after_commit(job_ids)
 
 
 def _found(proof: Select[Any]) -> bool | None:
@@ -154,7 +160,7 @@ def _found(proof: Select[Any]) -> bool | None:
 
 
 def file_report(
-    form: ReportForm,
+    submission: ReportSubmission,
     *,
     language: str,
     channel: str,
@@ -167,27 +173,26 @@ def file_report(
     that no row points at a missing file and no file outlives a report that was never accepted.
     With `hold_receipt_for_confirmation`, a one-time slip for the confirmation page commits with it.
     """
-    stored = _store_evidence(form.checked_uploads, store)
+    stored = _store_evidence(submission.uploads, store)
     try:
-        filed, job_id = _add_report(form, language, channel, stored, hold_receipt_for_confirmation)
+        filed = _add_report(submission, language, channel, stored, hold_receipt_for_confirmation)
     except BaseException:
         db.session.rollback()
         _delete_files(store, stored)
         raise
     _commit_keeping_evidence(select(Report.id).where(Report.reference == filed.reference), store, stored)
     log.info("report filed: id=%s channel=%s category=%s", filed.report_id, channel, filed.category)
-    relay_after_commit([job_id])
     return filed
 
 
 def _add_report(
-    form: ReportForm, language: str, channel: str, stored: list[EvidenceFile], hold: bool
-) -> tuple[FiledReport, int]:
+    submission: ReportSubmission, language: str, channel: str, stored: list[EvidenceFile], hold: bool
+) -> FiledReport:
     """Flush the report, its job and (if asked) its slip; everything returned is read before COMMIT,
     because afterwards a worker may already be changing the row."""
     for _attempt in range(_REFERENCE_ATTEMPTS):
         receipt = new_receipt()
-        report = _build_report(form, language, channel, new_reference(), receipt)
+        report = _build_report(submission, language, channel, new_reference(), receipt)
         report.evidence = stored
         db.session.add(report)
         try:
@@ -198,11 +203,10 @@ def _add_report(
                 raise  # some other constraint: not something a new reference would fix
             stored = [_detached_copy(item) for item in stored]  # about one in 10^11: draw again
             continue
-        job_id = queue_triage(report.id)
+        queue_triage(report.id)
         slip = hold_receipt(receipt) if hold else None
         db.session.flush()
-        filed = FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
-        return filed, job_id
+        return FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
     raise RuntimeError("could not draw a unique reference")
 
 
@@ -307,13 +311,13 @@ def citizen_answer(
     stored = _store_evidence(uploads, store) if uploads and store is not None else []
     now = utcnow()
     try:
-        job_ids = _add_answer(row.id, body, stored, now)
+        waiting = _add_answer(row.id, body, stored, now)
     except BaseException:
         db.session.rollback()
         if store is not None:
             _delete_files(store, stored)
         raise
-    if job_ids is None:  # an officer moved the report at the same moment
+    if not waiting:  # an officer moved the report at the same moment
         if store is not None:
             _delete_files(store, stored)
         return AnswerOutcome.NOT_WAITING
@@ -321,13 +325,11 @@ def citizen_answer(
         ReportMessage.report_id == row.id, ReportMessage.author == "citizen", ReportMessage.created_at == now
     )
     _commit_keeping_evidence(answer_stored, store, stored)
-    if job_ids:
-        relay_after_commit(job_ids)
     return AnswerOutcome.SENT
 
 
-def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datetime) -> list[int] | None:
-    """Flush the answer; None when the report no longer waits for one. Returns the evidence jobs."""
+def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datetime) -> bool:
+    """Flush the answer and queue its files' checks; False when the report no longer waits for one."""
     result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
         update(Report)
         .where(Report.id == report_id, Report.status == ReportStatus.NEEDS_INFO.value)
@@ -341,7 +343,7 @@ def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datet
     )
     if result.rowcount != 1:
         db.session.rollback()
-        return None
+        return False
     db.session.add_all(
         [
             ReportMessage(report_id=report_id, author="citizen", body=body, created_at=now),
@@ -358,6 +360,7 @@ def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datet
         item.report_id = report_id
         db.session.add(item)
     db.session.flush()
-    jobs = [queue_evidence_check(item.id) for item in files]
+    for item in files:
+        queue_evidence_check(item.id)
     db.session.flush()
-    return [job.id for job in jobs]
+    return True

@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
+from intake.clock import today_in_morocco
 from intake.extensions import csrf
 from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
-from intake.reports.confirmations import SlipTicket, receipt_for_display
+from intake.reports.confirmations import SlipTicket, take_receipt
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import (
     COMMON_CURRENCIES,
@@ -35,8 +36,6 @@ from intake.reports.forms import (
     AnswerForm,
     ReportForm,
     TrackForm,
-    evidence_limits,
-    today_in_morocco,
 )
 from intake.reports.models import Channel
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
@@ -48,6 +47,7 @@ from intake.reports.services import (
     lookup_by_receipt,
 )
 from intake.reports.status_text import status_label
+from intake.reports.uploads import evidence_limits
 from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
 
@@ -116,7 +116,7 @@ def report_form() -> ResponseReturnValue:
         return _render_form(form, had_files=bool(form.uploaded_files())), 200
     if form.validate_on_submit():
         filed = file_report(
-            form,
+            form.submission(),
             language=g.lang,
             channel=Channel.WEB.value,
             store=evidence_store(),
@@ -167,20 +167,18 @@ def confirmation() -> Response:
     if not isinstance(filed, dict) or not {"slip", "pad", "reference", "category"} <= filed.keys():
         session.pop(CONFIRMATION_KEY, None)
         return redirect(url_for(".track_form"), code=303)
-    with receipt_for_display(SlipTicket(str(filed["slip"]), str(filed["pad"]))) as receipt:
-        if receipt is None:
-            body = None
-        else:
-            body = render_template(
-                "reports/confirmation.html",
-                reference=filed["reference"],
-                receipt=receipt,
-                category=CATEGORY_BY_CODE.get(filed["category"]),
-                emergency_numbers=EMERGENCY_NUMBERS,
-            )
-    session.pop(CONFIRMATION_KEY, None)
-    if body is None:
+    receipt = take_receipt(SlipTicket(str(filed["slip"]), str(filed["pad"])))
+    if receipt is None:
+        session.pop(CONFIRMATION_KEY, None)
         return redirect(url_for(".track_form"), code=303)
+    body = render_template(
+        "reports/confirmation.html",
+        reference=filed["reference"],
+        receipt=receipt,
+        category=CATEGORY_BY_CODE.get(filed["category"]),
+        emergency_numbers=EMERGENCY_NUMBERS,
+    )
+    session.pop(CONFIRMATION_KEY, None)
     return _no_store(current_app.make_response(body))
 
 

@@ -10,13 +10,12 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response
 
-from intake.staff.models import Role
+from intake.staff.models import ALL_STAFF, SUPERVISORS, Role
 from intake.staff.services import SignedIn, session_staff
 
+__all__ = ["ALL_STAFF", "PUBLIC", "SUPERVISORS", "public", "roles"]
 View = TypeVar("View", bound=Callable[..., Any])
 PUBLIC = "public"
-ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 _ACCESS = "_blagh_access"
 # After a reset, these are the only pages the user may open until they choose a new password.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"staff.change_password", "staff.logout"})

@@ -13,6 +13,7 @@ from intake.officer.labels import role_name
 from intake.staff.access import roles
 from intake.staff.forms import StaffActionForm, StaffForm
 from intake.staff.models import Role
+from intake.staff.passwords import PASSWORD_RULE
 from intake.staff.services import (
     StaffError,
     change_role,
@@ -26,7 +27,7 @@ bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 # StaffError's message is English, for the command line; pages say it in the admin's language.
 STAFF_ERRORS = {
     "email": _l("This is not a valid e-mail address."),
-    "password": _l("A password has 12 to 128 characters."),
+    "password": PASSWORD_RULE,
     "role": _l("Choose one of the roles."),
     "language": _l("Choose Arabic or French."),
     "exists": _l("An account already exists for this e-mail address."),
@@ -49,7 +50,7 @@ def accounts() -> ResponseReturnValue:
     error = None
     if form.validate_on_submit():
         try:
-            created = create_staff(
+            create_staff(
                 form.email.data or "",
                 form.name.data or "",
                 form.role.data or "",
@@ -57,9 +58,8 @@ def accounts() -> ResponseReturnValue:
                 form.language.data or "fr",
                 actor_id=current_user.staff_id,
                 ip=request.remote_addr,
+                temporary_password=True,
             )
-            created.must_change_password = True
-            db.session.commit()
             return redirect(url_for(".accounts"), code=303)
         except StaffError as problem:
             db.session.rollback()

@@ -6,7 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from intake.staff.models import Role
+from intake.staff.passwords import PASSWORD_MAX, PASSWORD_MIN
 from intake.staff.services import StaffError, create_staff, disable_staff, list_staff, set_password
+from intake.unit_of_work import commit
 
 users = AppGroup("users", help="Staff accounts: officers, supervisors, admins.")
 ROLES = click.Choice([role.value for role in Role])
@@ -17,7 +19,7 @@ password_option = click.option(
     prompt=True,
     hide_input=True,
     confirmation_prompt=True,
-    help="Prompted (hidden) when omitted; 12 to 128 characters.",
+    help=f"Prompted (hidden) when omitted; {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
 )
 
 
@@ -31,6 +33,7 @@ def create(email: str, role: str, name: str, language: str, password: str) -> No
     """Create a staff account."""
     try:
         staff = create_staff(email, name, role, password, language)
+        commit()
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {staff.role} {staff.email} (id {staff.id}).")
@@ -51,6 +54,7 @@ def disable(email: str) -> None:
     """Disable an account; its open sessions end at once."""
     try:
         disable_staff(email)
+        commit()
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Disabled {email}.")
@@ -63,6 +67,7 @@ def change_password(email: str, password: str) -> None:
     """Set a new password; the account's open sessions end."""
     try:
         set_password(email, password)
+        commit()
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Password changed for {email}.")

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length
 
 from intake.officer.labels import ROLE_NAMES
 from intake.staff.models import Role
+from intake.staff.passwords import PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE
 
 
 class LoginForm(FlaskForm):
@@ -18,18 +19,18 @@ class LoginForm(FlaskForm):
         _l("Password"),
         validators=[
             InputRequired(_l("Give your password.")),
-            Length(max=128, message=_l("Wrong e-mail or password.")),
+            Length(max=PASSWORD_MAX, message=_l("Wrong e-mail or password.")),
         ],
     )
 
 
 def new_password_field(label: LazyString) -> PasswordField:
-    """A password being chosen: the length rules of ASVS 2.1.1 and 2.1.2 (checked again by the service)."""
+    """A password being chosen (intake.staff.passwords; checked again by the service)."""
     return PasswordField(
         label,
         validators=[
             InputRequired(_l("Choose a new password.")),
-            Length(min=12, max=128, message=_l("A password has 12 to 128 characters.")),
+            Length(min=PASSWORD_MIN, max=PASSWORD_MAX, message=PASSWORD_RULE),
         ],
     )
 

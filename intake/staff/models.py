@@ -16,6 +16,15 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ALL_STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+# Who may assign reports to others, reopen closed ones and read a case's audit trail.
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def is_supervisor(role: str) -> bool:
+    return role in SUPERVISORS
+
+
 class Staff(Model):
     __tablename__ = "staff"
 

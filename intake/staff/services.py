@@ -1,6 +1,8 @@
 """Staff accounts and logins: argon2id password hashes, throttling per account, server-side sessions.
 
-No function here reads the request: views pass in what they know (an address, a token).
+No function here reads the request: views pass in what they know (an address, a token). No function
+here commits: the request, or the command, that called it commits once (intake.unit_of_work), so a new
+password and the end of the old sessions hold or fail together.
 """
 
 from __future__ import annotations
@@ -19,20 +21,20 @@ from intake.extensions import db
 from intake.officer.audit import record
 from intake.reports.identifiers import IdentifierError, normalise_email
 from intake.staff.models import Role, Staff, StaffSession
+from intake.staff.passwords import PASSWORD_MAX, PASSWORD_MIN, password_length_ok
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
 hasher = PasswordHasher()  # argon2id with the library's current parameters (ASVS 2.4.1)
 # Verified when the e-mail is unknown, so that both failures take the same time (ASVS 2.2.1).
 _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
-PASSWORD_MIN, PASSWORD_MAX = 12, 128  # ASVS 2.1.1 and 2.1.2
 IDLE_TIMEOUT = timedelta(minutes=30)
 _SEEN_GRANULARITY = timedelta(minutes=1)  # last_seen_at is written at most once a minute
 
 
 class StaffError(ValueError):
     """A request about accounts that cannot be carried out. The message (English) is for the command
-    line; `code` lets a page say it in the admin's language (intake.stats.views.STAFF_ERRORS)."""
+    line; `code` lets a page say it in the admin's language (intake.staff.admin.STAFF_ERRORS)."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -47,7 +49,7 @@ def _clean_email(email: str) -> str:
 
 
 def check_password_rules(password: str) -> None:
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+    if not password_length_ok(password):
         raise StaffError(f"a password has {PASSWORD_MIN} to {PASSWORD_MAX} characters", "password")
 
 
@@ -59,8 +61,10 @@ def create_staff(
     language: str = "fr",
     actor_id: int | None = None,
     ip: str | None = None,
+    temporary_password: bool = False,
 ) -> Staff:
-    """A new account. Every account change is audited; `actor_id` is None from the command line."""
+    """A new account. Every account change is audited; `actor_id` is None from the command line.
+    With `temporary_password`, the user must choose their own at first login."""
     if role not in {r.value for r in Role}:
         raise StaffError(f"role must be one of {', '.join(r.value for r in Role)}", "role")
     if language not in {"ar", "fr"}:
@@ -75,11 +79,11 @@ def create_staff(
         role=role,
         language=language,
         password_hash=hasher.hash(password),
+        must_change_password=temporary_password,
     )
     db.session.add(staff)
     db.session.flush()
     record("account_created", actor_id, None, ip, account=staff.id, role=role)
-    db.session.commit()
     return staff
 
 
@@ -99,7 +103,6 @@ def set_password(email: str, password: str, actor_id: int | None = None) -> None
     staff.password_hash = hasher.hash(password)
     staff.failed_attempts = 0
     record("password_set", actor_id, None, None, account=staff.id)
-    db.session.commit()
     revoke_sessions(staff.id)  # a new password ends every open session
 
 
@@ -109,15 +112,14 @@ def disable_staff(email: str, actor_id: int | None = None, ip: str | None = None
         raise StaffError(f"no account for {email}", "missing")
     staff.active = False
     record("account_disabled", actor_id, None, ip, account=staff.id)
-    db.session.commit()
     revoke_sessions(staff.id)
 
 
 def authenticate(email: str, password: str) -> Staff | None:
     """The account, or None for any failure: unknown, wrong password or disabled alike.
 
-    Both failures do the same work (one argon2 verification, one UPDATE and COMMIT), so timing does
-    not tell whether an account exists (ASVS 2.2.1). Repeated failures are throttled per client
+    Both failures do the same work (one argon2 verification, one UPDATE; the login view commits
+    both), so timing does not tell whether an account exists (ASVS 2.2.1). Repeated failures are throttled per client
     address and per (address, account) by the login view, not by locking the account: a stranger
     must not be able to lock an officer out of their own desk."""
     try:
@@ -131,13 +133,11 @@ def authenticate(email: str, password: str) -> Staff | None:
         db.session.execute(
             update(Staff).where(Staff.email == address).values(failed_attempts=Staff.failed_attempts + 1)
         )
-        db.session.commit()
         return None
     if hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = hasher.hash(password)
     staff.failed_attempts = 0
     staff.last_login_at = utcnow()
-    db.session.commit()
     return staff
 
 
@@ -156,7 +156,7 @@ def start_session(staff: Staff, ip_address: str | None) -> str:
     """A new random token for a new login (never reused, ASVS 3.2.1); only its hash is stored."""
     token = secrets.token_urlsafe(32)
     db.session.add(StaffSession(token_hash=_token_hash(token), staff_id=staff.id, ip_address=ip_address))
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -185,8 +185,7 @@ def session_staff(token: str) -> SignedIn | None:
     if not staff.active or session_row.last_seen_at < now - IDLE_TIMEOUT:
         return None
     if session_row.last_seen_at < now - _SEEN_GRANULARITY:
-        session_row.last_seen_at = now
-        db.session.commit()
+        session_row.last_seen_at = now  # committed with the request's unit of work
     return SignedIn(
         staff.id, staff.email, staff.name, staff.role, staff.language, token, staff.must_change_password
     )
@@ -198,7 +197,6 @@ def end_session(token: str) -> None:
         .where(StaffSession.token_hash == _token_hash(token), StaffSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    db.session.commit()
 
 
 def revoke_sessions(staff_id: int) -> None:
@@ -207,7 +205,6 @@ def revoke_sessions(staff_id: int) -> None:
         .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    db.session.commit()
 
 
 def active_staff() -> list[Staff]:
@@ -229,7 +226,6 @@ def change_role(staff_id: int, role: str, actor_id: int, ip: str | None = None) 
         raise StaffError("an admin cannot take their own admin role away", "self")
     record("role_changed", actor_id, None, ip, account=staff.id, old=staff.role, new=role)
     staff.role = role
-    db.session.commit()
     revoke_sessions(staff.id)  # the new rights apply from the next login
 
 
@@ -242,7 +238,6 @@ def reset_password(staff_id: int, temporary: str, actor_id: int, ip: str | None 
     staff.password_hash = hasher.hash(temporary)
     staff.must_change_password = True
     record("password_reset", actor_id, None, ip, account=staff.id)
-    db.session.commit()
     revoke_sessions(staff.id)
 
 
@@ -258,7 +253,6 @@ def change_own_password(staff_id: int, current: str, new: str, ip: str | None = 
     staff.password_hash = hasher.hash(new)
     staff.must_change_password = False
     record("password_changed", staff_id, None, ip)
-    db.session.commit()
     revoke_sessions(staff_id)
     return True
 

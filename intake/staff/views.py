@@ -10,7 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from intake.extensions import db, limiter
+from intake.extensions import limiter
 from intake.i18n import CITIZEN_LANGUAGES, best_language_from_header
 from intake.officer.audit import record
 from intake.staff.access import ALL_STAFF, StaffUser, public, roles
@@ -23,6 +23,7 @@ from intake.staff.services import (
     session_staff,
     start_session,
 )
+from intake.unit_of_work import commit
 
 bp = Blueprint("staff", __name__)
 
@@ -77,11 +78,10 @@ def login() -> ResponseReturnValue:
             if signed_in is not None:
                 login_user(StaffUser(signed_in), remember=False)
                 record("login", staff.id, None, request.remote_addr)
-                db.session.commit()
                 return redirect(_safe_next(request.args.get("next")))
         failed = True
         record("login_failed", None, None, request.remote_addr)
-        db.session.commit()
+        commit()  # the failure counts and is audited, although the answer is 401
     status = 401 if failed else 422 if form.errors else 200
     response = current_app.make_response(render_template("staff/login.html", form=form, failed=failed))
     response.headers["Cache-Control"] = "no-store"
@@ -93,7 +93,6 @@ def login() -> ResponseReturnValue:
 def logout() -> Response:
     end_session(current_user.get_id())
     record("logout", current_user.staff_id, None, request.remote_addr)
-    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"), code=303)

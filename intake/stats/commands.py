@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import getpass
-import shutil
-import sys
 
 import click
 from flask.cli import AppGroup
 
-from intake.extensions import db
 from intake.officer.audit import record
 from intake.stats.counts import BadMonth, Month, months_of_year
-from intake.stats.exports import FORMATS, csv_chunks, json_chunks, xlsx_file
+from intake.stats.exports import EXPORT_FORMATS
+from intake.unit_of_work import commit
 
 export = AppGroup("export", help="Statistics exports.")
 
@@ -31,7 +29,9 @@ def chosen_months(month: str | None, year: int | None) -> list[Month]:
 @export.command("monthly")
 @click.option("--month", help="YYYY-MM, a calendar month in Morocco's time.")
 @click.option("--year", type=click.IntRange(1990, 2999), help="YYYY: its twelve months.")
-@click.option("--format", "file_format", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option(
+    "--format", "file_format", type=click.Choice(list(EXPORT_FORMATS)), default="csv", show_default=True
+)
 @click.option(
     "--output", type=click.Path(dir_okay=False, writable=True), help="A file (standard output when omitted)."
 )
@@ -47,19 +47,9 @@ def monthly(
 ) -> None:
     """Counts per month, category, region and status."""
     months = chosen_months(month, year)
-    if file_format == "xlsx":
-        with xlsx_file(months, language, suppress_below) as data:
-            if output:
-                with open(output, "wb") as target:
-                    shutil.copyfileobj(data, target)
-            else:
-                shutil.copyfileobj(data, sys.stdout.buffer)
-                sys.stdout.buffer.flush()
-    else:
-        chunks = (csv_chunks if file_format == "csv" else json_chunks)(months, language, suppress_below)
-        with click.open_file(output or "-", "w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
+    with click.open_file(output or "-", "wb") as target:
+        for chunk in EXPORT_FORMATS[file_format].write(months, language, suppress_below):
+            target.write(chunk)
     record(
         "export",
         None,
@@ -71,4 +61,4 @@ def monthly(
         suppress_below=suppress_below,
         command_line_user=getpass.getuser(),
     )
-    db.session.commit()
+    commit()

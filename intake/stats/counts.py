@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
 
+from intake.clock import MOROCCO, start_of_day
 from intake.extensions import db
-from intake.i18n import LOCAL_TIMEZONE
 from intake.reports.models import Report
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -38,18 +38,24 @@ class Month:
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
+    @classmethod
+    def containing(cls, moment: datetime) -> Month:
+        """The month of Morocco's calendar in which `moment` (aware) falls."""
+        local = moment.astimezone(MOROCCO)
+        return cls(local.year, local.month)
+
     def next(self) -> Month:
         return Month(self.year + self.month // 12, self.month % 12 + 1)
 
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
     def bounds(self) -> tuple[datetime, datetime]:
         """[start, end) in UTC of the month as lived in Morocco."""
-        from zoneinfo import ZoneInfo
-
-        zone = ZoneInfo(LOCAL_TIMEZONE)
         following = self.next()
-        start = datetime(self.year, self.month, 1, tzinfo=zone).astimezone(UTC)
-        end = datetime(following.year, following.month, 1, tzinfo=zone).astimezone(UTC)
-        return start, end
+        return start_of_day(date(self.year, self.month, 1)), start_of_day(
+            date(following.year, following.month, 1)
+        )
 
 
 def months_of_year(year: int) -> list[Month]:

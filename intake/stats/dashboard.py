@@ -38,10 +38,10 @@ class Dashboard:
 
 
 def last_twelve_months(current: Month) -> list[Month]:
+    """The twelve months ending with `current`, oldest first."""
     months = [current]
     for _ in range(11):
-        m = months[-1]
-        months.append(Month(m.year - 1, 12) if m.month == 1 else Month(m.year, m.month - 1))
+        months.append(months[-1].previous())
     return list(reversed(months))
 
 

@@ -1,6 +1,9 @@
 """Monthly counts as CSV, XLSX or JSON: the long format `month, category, region, status, count`
 with labels in the chosen language, small counts suppressed on request, and every cell safe to open
-in a spreadsheet (no formula injection, ASVS 5.3.10)."""
+in a spreadsheet (no formula injection, ASVS 5.3.10).
+
+`EXPORT_FORMATS` is the one table of formats that the page, the CLI and beat read: adding a format
+is one entry there."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from flask_babel import force_locale
@@ -18,7 +22,6 @@ from intake.officer.labels import status_name
 from intake.stats.counts import NOT_GIVEN, CountRow, Month, breakdown, monthly_counts
 from intake.taxonomy import CATEGORY_BY_CODE, REGION_BY_CODE
 
-FORMATS = ("csv", "xlsx", "json")
 COLUMNS = ("month", "category", "region", "status", "count", "category_label", "region_label", "status_label")
 BREAKDOWNS = ("category", "region", "status", "channel", "language")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,3 +118,47 @@ def xlsx_file(months: list[Month], language: str, suppress_below: int | None) ->
     workbook.save(out)
     out.seek(0)
     return out
+
+
+_CHUNK = 64 * 1024
+
+
+def _csv_bytes(months: list[Month], language: str, suppress_below: int | None) -> Iterator[bytes]:
+    for chunk in csv_chunks(months, language, suppress_below):
+        yield chunk.encode("utf-8")
+
+
+def _json_bytes(months: list[Month], language: str, suppress_below: int | None) -> Iterator[bytes]:
+    for chunk in json_chunks(months, language, suppress_below):
+        yield chunk.encode("utf-8")
+
+
+def _xlsx_bytes(months: list[Month], language: str, suppress_below: int | None) -> Iterator[bytes]:
+    with xlsx_file(months, language, suppress_below) as data:
+        while chunk := data.read(_CHUNK):
+            yield chunk
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    extension: str
+    media_type: str
+    # (months, language, suppress_below) -> the file's bytes, a chunk at a time
+    write: Callable[[list[Month], str, int | None], Iterator[bytes]]
+
+    def file_name(self, months: list[Month]) -> str:
+        span = str(months[0]) if len(months) == 1 else f"{months[0]}-{months[-1]}"
+        return f"blagh-{span}.{self.extension}"
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("csv", "csv", "text/csv; charset=utf-8", _csv_bytes),
+        ExportFormat(
+            "xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx_bytes
+        ),
+        ExportFormat("json", "json", "application/json", _json_bytes),
+    )
+}

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from intake.extensions import db
-from intake.i18n import LOCAL_TIMEZONE
 from intake.officer.audit import record
 from intake.stats.counts import Month
-from intake.stats.exports import csv_chunks, json_chunks, xlsx_file
+from intake.stats.exports import EXPORT_FORMATS
 
-EXPORT_NAME = re.compile(r"^blagh-\d{4}-\d{2}\.(csv|json|xlsx)$")
+EXPORT_NAME = re.compile(
+    r"^blagh-\d{4}-\d{2}\.(" + "|".join(re.escape(f.extension) for f in EXPORT_FORMATS.values()) + r")$"
+)
 SCHEDULED_LANGUAGE = "fr"
 
 
@@ -29,16 +26,11 @@ def export_dir() -> Path:
     return Path(current_app.config["EXPORT_DIR"])
 
 
-def previous_month(now: datetime) -> Month:
-    local = now.astimezone(ZoneInfo(LOCAL_TIMEZONE))
-    return Month(local.year - 1, 12) if local.month == 1 else Month(local.year, local.month - 1)
-
-
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".export-")
     try:
         with os.fdopen(fd, "wb") as out:
-            write(out)
+            out.writelines(chunks)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
@@ -46,30 +38,17 @@ def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         raise
 
 
-def _writer(month: Month, fmt: str) -> Callable[[IO[bytes]], None]:
-    def write(out: IO[bytes]) -> None:
-        if fmt == "xlsx":
-            with xlsx_file([month], SCHEDULED_LANGUAGE, None) as data:
-                shutil.copyfileobj(data, out)
-            return
-        chunks = (csv_chunks if fmt == "csv" else json_chunks)([month], SCHEDULED_LANGUAGE, None)
-        for chunk in chunks:
-            out.write(chunk.encode("utf-8"))
-
-    return write
-
-
 def export_month_files(month: Month) -> list[Path]:
-    """The month in the three formats; written again if run again (the counts may have moved)."""
+    """The month in every format; written again if run again (the counts may have moved). The
+    audit record is committed by the caller."""
     folder = export_dir()
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for fmt in ("csv", "json", "xlsx"):
-        path = folder / f"blagh-{month}.{fmt}"
-        _write_atomically(path, _writer(month, fmt))
+    for fmt in EXPORT_FORMATS.values():
+        path = folder / fmt.file_name([month])
+        _write_atomically(path, fmt.write([month], SCHEDULED_LANGUAGE, None))
         paths.append(path)
-    record("export", None, None, None, months=[str(month)], format="csv,json,xlsx", scheduled=True)
-    db.session.commit()
+    record("export", None, None, None, months=[str(month)], format=",".join(EXPORT_FORMATS), scheduled=True)
     return paths
 
 

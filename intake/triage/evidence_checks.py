@@ -11,13 +11,14 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Select, select, update
 
 from intake.extensions import db
 from intake.reports.evidence import ALLOWED_MEDIA_TYPES, EvidenceStore, detect_media_type, evidence_store
-from intake.reports.models import EvidenceCheck, EvidenceFile
+from intake.reports.models import EvidenceCheck, EvidenceFile, Report, ReportStatus
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ def _check(item: EvidenceFile, store: EvidenceStore) -> CheckResult:
 
 
 def check_evidence(evidence_id: int, store: EvidenceStore | None = None) -> bool:
-    """Check one file once; False when it was already checked (a redelivered job) or is gone."""
+    """Check one file once; False when it was already checked (a redelivered job) or is gone. The
+    result is written (conditionally, like triage's claim) and committed by the caller."""
     store = store or evidence_store()
     item = db.session.scalar(
         select(EvidenceFile).where(
@@ -130,7 +132,21 @@ def check_evidence(evidence_id: int, store: EvidenceStore | None = None) -> bool
         if result.preview_name:
             store.delete(result.preview_name)
         return False
-    db.session.commit()
     if result.status == EvidenceCheck.REJECTED.value:
         log.warning("evidence %s rejected: %s", evidence_id, result.reason)
     return True
+
+
+def files_waiting(cutoff: datetime) -> Select[int]:
+    """Files still pending since before `cutoff` in triaged reports (triage queues the checks, so
+    never before it; the reconciler queues them again)."""
+    return (
+        select(EvidenceFile.id)
+        .join(Report, Report.id == EvidenceFile.report_id)
+        .where(
+            EvidenceFile.check_status == EvidenceCheck.PENDING.value,
+            EvidenceFile.created_at < cutoff,
+            Report.status != ReportStatus.RECEIVED.value,
+        )
+        .order_by(EvidenceFile.created_at)
+    )
