@@ -31,6 +31,12 @@ ENVIRONMENT_KEYS = (
     "RECONCILE_INTERVAL",
     "CAMPAIGN_THRESHOLD",
     "CAMPAIGN_WINDOW_DAYS",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "SMS_URL",
+    "PUBLIC_URL",
+    "NOTIFY_BATCH_SECONDS",
+    "NOTIFY_RETRY_SECONDS",
 )
 
 
@@ -52,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     configure_logging(app)
+    announce_notification_channels(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -85,6 +92,12 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def announce_notification_channels(app: Flask) -> None:
+    from intake.notifications.channels import announce_channels
+
+    announce_channels(app.config)
+
+
 def register_extensions(app: Flask) -> None:
     from intake.extensions import babel, csrf, db, limiter, migrate
     from intake.i18n import register_i18n, select_locale
@@ -110,6 +123,7 @@ def register_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that metadata (and Alembic's autogenerate) sees every table."""
+    import intake.notifications.models
     import intake.officer.models
     import intake.outbox.models
     import intake.reports.models

@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
@@ -62,6 +64,73 @@ def secret_key(env: Mapping[str, str], db_url: str) -> str:
             "a generated key would differ between hosts and break sessions and CSRF tokens."
         )
     return _generated_secret_key(var_dir(env))
+
+
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
+
+
+def _smtp_url(env: Mapping[str, str]) -> str | None:
+    url = env.get("SMTP_URL") or None
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        raise ConfigurationError(
+            "SMTP_URL must look like smtp://host:25, smtps://user:password@host:465 or "
+            "smtp+starttls://user:password@host:587"
+        )
+    if parts.scheme == "smtp" and parts.username:
+        raise ConfigurationError(
+            "SMTP_URL carries a password: use smtps:// or smtp+starttls:// so it travels encrypted"
+        )
+    return url
+
+
+def _sms_url(env: Mapping[str, str]) -> str | None:
+    url = env.get("SMS_URL") or None
+    if url is not None and (urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname):
+        raise ConfigurationError("SMS_URL must be the gateway's http:// or https:// address (see the README)")
+    return url
+
+
+def _public_url(env: Mapping[str, str], db_url: str, channels: bool) -> str:
+    """The address citizens open, as the outside world sees it: links in messages are built from it,
+    never from a request's own Host header."""
+    url = (env.get("PUBLIC_URL") or "").rstrip("/")
+    if not url:
+        if channels and not is_embedded_database(db_url):
+            raise ConfigurationError(
+                "PUBLIC_URL must be set with SMTP_URL or SMS_URL (for example https://blagh.example.ma): "
+                "it is the address that notifications point citizens to"
+            )
+        return f"http://127.0.0.1:{env.get('PORT') or 5000}"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            "PUBLIC_URL must be an http:// or https:// address, such as https://blagh.example.ma"
+        )
+    return url
+
+
+def notification_settings(env: Mapping[str, str], db_url: str) -> dict[str, Any]:
+    """Where notifications go out (SMTP, an SMS gateway), from whom, and which address they link to."""
+    smtp_url, sms_url = _smtp_url(env), _sms_url(env)
+    mail_from = env.get("MAIL_FROM") or ""
+    if smtp_url and "@" not in parseaddr(mail_from)[1]:
+        raise ConfigurationError(
+            "MAIL_FROM must be set with SMTP_URL, for example: Blagh <no-reply@blagh.example.ma>"
+        )
+    return {
+        "SMTP_URL": smtp_url,
+        "MAIL_FROM": mail_from or None,
+        "SMS_URL": sms_url,
+        "PUBLIC_URL": _public_url(env, db_url, bool(smtp_url or sms_url)),
+        # News within this many seconds of the first makes one message, not one per change.
+        "NOTIFY_BATCH_SECONDS": float(env.get("NOTIFY_BATCH_SECONDS") or 300),
+        # A message the server could not take is tried again after this, then twice as long each
+        # time, up to an hour: a mail server that is down delays messages and loses none.
+        "NOTIFY_RETRY_SECONDS": float(env.get("NOTIFY_RETRY_SECONDS") or 60),
+    }
 
 
 def broker_settings(env: Mapping[str, str]) -> dict[str, Any]:
@@ -150,5 +219,6 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # An identifier seen in this many reports within CAMPAIGN_WINDOW_DAYS marks a campaign.
         "CAMPAIGN_THRESHOLD": int(env.get("CAMPAIGN_THRESHOLD") or 5),
         "CAMPAIGN_WINDOW_DAYS": int(env.get("CAMPAIGN_WINDOW_DAYS") or 30),
+        **notification_settings(env, db_url),
     }
     return config

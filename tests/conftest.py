@@ -9,16 +9,22 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from werkzeug.test import TestResponse
 
 from intake import create_app
 from intake.extensions import db
 from intake.outbox.kinds import job_kind
+from intake.outbox.models import OutboxJob
 from intake.reports.models import Report
+from intake.staff.models import Staff
+from intake.staff.services import create_staff
+from intake.types import utcnow
 from intake.unit_of_work import commit
+from tests.factories import report_payload
 from tests.services import fresh_postgres_database, redis_url_or_skip
 
 TEST_SECRET = "test-secret-key-not-for-production"
@@ -102,13 +108,14 @@ def csrf_token(client: FlaskClient, url: str) -> str:
 
 
 def worker_env(
-    var_dir: Path, database_url: str | None = None, redis_url: str | None = None
+    var_dir: Path, database_url: str | None = None, redis_url: str | None = None, **extra: str
 ) -> dict[str, str]:
     env = {
         "VAR_DIR": str(var_dir),
         "SECRET_KEY": TEST_SECRET,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
+        **extra,
     }
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -127,7 +134,7 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flas
         env = worker_env(
             tmp_path / "var", request.getfixturevalue("postgres_url"), request.getfixturevalue("redis_url")
         )
-    app = _app_for(env)
+    app = app_for(env)
     with app.app_context():
         upgrade()
         empty_tables()
@@ -136,7 +143,8 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flas
         db.engine.dispose()
 
 
-def _app_for(env: dict[str, str]) -> Flask:
+def app_for(env: dict[str, str]) -> Flask:
+    """The app a test's own process uses beside a worker started with the same `env`."""
     config = {key: value for key, value in env.items() if key not in {"VAR_DIR", "DATABASE_URL"}}
     return build_app(Path(env["VAR_DIR"]), env.get("DATABASE_URL"), **config)
 
@@ -146,6 +154,33 @@ def run_job(kind_name: str, subject_id: int) -> object:
     result = job_kind(kind_name).run(subject_id)
     commit()
     return result
+
+
+def run_due_jobs(*kinds: str) -> list[tuple[str, int, object]]:
+    """What a worker does with the outbox's jobs of these kinds, in this process: each job that is due
+    (and not yet run here) is run and committed, in order, until none is left. The relay may have
+    handed them to the broker already; no worker reads that broker in these tests."""
+    done: list[tuple[str, int, object]] = []
+    already_run: set[int] = current_app.extensions.setdefault("tests.jobs_run", set())
+    tasks = {job_kind(kind).task: kind for kind in kinds}
+    while True:
+        job = db.session.execute(
+            select(OutboxJob.id, OutboxJob.task, OutboxJob.args)
+            .where(
+                OutboxJob.dead_at.is_(None),
+                OutboxJob.task.in_(list(tasks)),
+                or_(OutboxJob.available_at.is_(None), OutboxJob.available_at <= utcnow()),
+                OutboxJob.id.not_in(already_run or {0}),
+            )
+            .order_by(OutboxJob.id)
+            .limit(1)
+        ).one_or_none()
+        db.session.rollback()
+        if job is None:
+            return done
+        already_run.add(job.id)
+        kind, subject_id = tasks[job.task], int(job.args[0])
+        done.append((kind, subject_id, run_job(kind, subject_id)))
 
 
 def replace_job_service(
@@ -163,3 +198,113 @@ def status_of(reference: str) -> str | None:
     status = db.session.scalar(select(Report.status).where(Report.reference == reference))
     db.session.rollback()  # end the read transaction so the next poll sees the worker's commit
     return status
+
+
+# Staff and case work: factories as fixtures, shared by every test module.
+
+PASSWORD = "correct horse battery staple"
+RECEIPT_PATTERN = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}")
+# The fixtures' types, for the tests' signatures.
+LogIn = Callable[..., TestResponse]
+MakeStaff = Callable[..., Staff]
+SignIn = Callable[..., FlaskClient]
+FileAndTriage = Callable[..., dict[str, str]]
+AskQuestion = Callable[..., tuple[dict[str, str], FlaskClient]]
+
+
+@pytest.fixture
+def make_staff() -> MakeStaff:
+    """An account (committed) in the app whose context is pushed: `make_staff("supervisor")`."""
+
+    def make(role: str = "officer", email: str | None = None, language: str = "fr") -> Staff:
+        staff = create_staff(
+            email or f"{role}@police.example.ma", f"{role.title()} Alaoui", role, PASSWORD, language
+        )
+        commit()
+        return staff
+
+    return make
+
+
+@pytest.fixture
+def log_in() -> LogIn:
+    """Post the login form: `log_in(client, email, password=PASSWORD, next_url=None)`."""
+
+    def post(
+        client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None
+    ) -> TestResponse:
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return client.post(
+            url, data={"csrf_token": csrf_token(client, "/login"), "email": email, "password": password}
+        )
+
+    return post
+
+
+@pytest.fixture
+def signed_in(app: Flask, make_staff: MakeStaff, log_in: LogIn) -> SignIn:
+    """A client logged in as a new account: `signed_in("supervisor", email=None, language="fr")`."""
+
+    def sign_in(role: str = "officer", email: str | None = None, language: str = "fr") -> FlaskClient:
+        client = app.test_client()
+        make_staff(role, email, language)
+        assert log_in(client, email or f"{role}@police.example.ma").status_code == 302
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def filed_and_triaged(app: Flask) -> FileAndTriage:
+    """File a report through the API and triage it as the worker would: the API's answer."""
+
+    def file(client: FlaskClient | None = None, **overrides: Any) -> dict[str, str]:
+        created = (client or app.test_client()).post("/api/v1/reports", json=report_payload(**overrides)).json
+        assert created is not None and "reference" in created, created
+        report_id = db.session.scalar(select(Report.id).where(Report.reference == created["reference"]))
+        assert report_id is not None and run_job("triage", report_id)
+        return dict(created)
+
+    return file
+
+
+def version_of(client: FlaskClient, reference: str) -> str:
+    """The version on the officer's case page, as its forms send it."""
+    page = client.get(f"/officer/reports/{reference}").get_data(as_text=True)
+    match = re.search(r'name="version" value="(\d+)"', page)
+    assert match, page[:500]
+    return match.group(1)
+
+
+def case_action(
+    client: FlaskClient, reference: str, action: str, version: str | None = None, **fields: Any
+) -> TestResponse:
+    """Post one of the case page's forms (`claim`, `assign`, `status`, `note`, `message`)."""
+    data = {
+        "csrf_token": csrf_token(client, "/officer/"),
+        "version": version or version_of(client, reference),
+        **fields,
+    }
+    return client.post(f"/officer/reports/{reference}/{action}", data=data)
+
+
+def current_status(reference: str) -> str:
+    db.session.expire_all()
+    return db.session.scalar(select(Report.status).where(Report.reference == reference)) or ""
+
+
+@pytest.fixture
+def question_asked(app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn) -> AskQuestion:
+    """A report an officer took and asked the citizen about: (the API's answer, the officer's client)."""
+
+    def ask(
+        question: str = "Pouvez-vous envoyer la capture ?", **overrides: Any
+    ) -> tuple[dict[str, str], FlaskClient]:
+        created = filed_and_triaged(**overrides)
+        desk = signed_in()
+        case_action(desk, created["reference"], "claim")
+        case_action(desk, created["reference"], "status", status="in_progress")
+        case_action(desk, created["reference"], "status", status="needs_info", message=question)
+        return created, desk
+
+    return ask

@@ -9,25 +9,19 @@ from sqlalchemy import select
 from intake.extensions import db
 from intake.officer.models import AuditEvent
 from intake.staff.models import Staff
-from tests.conftest import csrf_token
-from tests.test_staff import PASSWORD, log_in, make_staff
+from tests.conftest import PASSWORD, LogIn, MakeStaff, SignIn, csrf_token
 
 TEMPORARY = "temporary passphrase 1"
-
-
-def admin_client(app: Flask) -> FlaskClient:
-    make_staff("admin")
-    client = app.test_client()
-    assert log_in(client, "admin@police.example.ma").status_code == 302
-    return client
 
 
 def post(client: FlaskClient, url: str, **fields: str):  # type: ignore[no-untyped-def]
     return client.post(url, data={"csrf_token": csrf_token(client, "/admin/staff"), **fields})
 
 
-def test_an_admin_creates_an_officer_who_must_choose_a_password_at_first_login(app: Flask) -> None:
-    admin = admin_client(app)
+def test_an_admin_creates_an_officer_who_must_choose_a_password_at_first_login(
+    app: Flask, log_in: LogIn, signed_in: SignIn
+) -> None:
+    admin = signed_in("admin")
     created = post(
         admin,
         "/admin/staff",
@@ -58,8 +52,10 @@ def test_an_admin_creates_an_officer_who_must_choose_a_password_at_first_login(a
     assert "account_created" in actions and "password_changed" in actions
 
 
-def test_disabling_and_changing_a_role_end_the_sessions_at_once(app: Flask) -> None:
-    admin = admin_client(app)
+def test_disabling_and_changing_a_role_end_the_sessions_at_once(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff, signed_in: SignIn
+) -> None:
+    admin = signed_in("admin")
     target = make_staff("officer")
     officer = app.test_client()
     log_in(officer, "officer@police.example.ma")
@@ -74,8 +70,10 @@ def test_disabling_and_changing_a_role_end_the_sessions_at_once(app: Flask) -> N
     assert account is not None and account.role == "supervisor" and not account.active
 
 
-def test_a_reset_password_is_temporary(app: Flask) -> None:
-    admin = admin_client(app)
+def test_a_reset_password_is_temporary(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff, signed_in: SignIn
+) -> None:
+    admin = signed_in("admin")
     target = make_staff("officer")
     assert post(admin, f"/admin/staff/{target.id}/reset-password", password=TEMPORARY).status_code == 303
     officer = app.test_client()
@@ -84,8 +82,8 @@ def test_a_reset_password_is_temporary(app: Flask) -> None:
     assert officer.get("/officer/").location.endswith("/account/password")
 
 
-def test_an_admin_cannot_lock_themselves_out(app: Flask) -> None:
-    admin = admin_client(app)
+def test_an_admin_cannot_lock_themselves_out(app: Flask, signed_in: SignIn) -> None:
+    admin = signed_in("admin")
     me = db.session.scalar(select(Staff.id).where(Staff.email == "admin@police.example.ma"))
     refused = post(admin, f"/admin/staff/{me}/disable")
     assert refused.status_code == 422
@@ -93,7 +91,7 @@ def test_an_admin_cannot_lock_themselves_out(app: Flask) -> None:
     assert post(admin, f"/admin/staff/{me}/role", role="officer").status_code == 422
 
 
-def test_officers_and_supervisors_are_refused(app: Flask) -> None:
+def test_officers_and_supervisors_are_refused(app: Flask, log_in: LogIn, make_staff: MakeStaff) -> None:
     for role in ("officer", "supervisor"):
         make_staff(role)
         client = app.test_client()
@@ -102,8 +100,10 @@ def test_officers_and_supervisors_are_refused(app: Flask) -> None:
         assert client.get("/admin/exports").status_code == 403
 
 
-def test_a_password_change_ends_every_session_opened_with_the_old_one(app: Flask) -> None:
-    admin = admin_client(app)
+def test_a_password_change_ends_every_session_opened_with_the_old_one(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff, signed_in: SignIn
+) -> None:
+    admin = signed_in("admin")
     target = make_staff("officer")
     post(admin, f"/admin/staff/{target.id}/reset-password", password=TEMPORARY)
     first, second = app.test_client(), app.test_client()

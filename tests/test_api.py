@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from intake.extensions import db
-from intake.reports.models import EvidenceFile, Report, StatusChange
+from intake.reports.models import EvidenceFile, Report
+from intake.reports.status import Actor, move
 from intake.taxonomy import CATEGORIES, REGIONS
 from tests.factories import DESCRIPTION_AR, PDF_BYTES, form_data, png_bytes, report_payload
 
@@ -194,15 +195,7 @@ def test_status_with_receipt_and_same_404_for_wrong_receipt_or_unknown_reference
 def test_tracking_shows_history_with_officer_notes(client: FlaskClient) -> None:
     created = client.post("/api/v1/reports", json=report_payload()).json
     report = db.session.scalar(select(Report).where(Report.reference == created["reference"]))
-    db.session.add(
-        StatusChange(
-            report_id=report.id,
-            from_status="received",
-            to_status="triaged",
-            changed_by="triage",
-            public_note="Dossier transmis.",
-        )
-    )
+    move(report, "triaged", Actor.triage(), reason="Dossier transmis.")
     db.session.commit()
     body = client.get(
         f"/api/v1/reports/{created['reference']}/status", headers={"X-Receipt": created["receipt"]}

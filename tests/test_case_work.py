@@ -6,71 +6,47 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from intake.extensions import db
 from intake.officer.models import AuditEvent
 from intake.reports.models import EvidenceFile, Report, ReportMessage
 from intake.staff.models import Staff
-from tests.conftest import csrf_token, run_job
-from tests.factories import form_data, png_bytes, report_payload
-from tests.test_staff import log_in, make_staff
+from tests.conftest import (
+    AskQuestion,
+    FileAndTriage,
+    MakeStaff,
+    SignIn,
+    case_action,
+    csrf_token,
+    current_status,
+    run_job,
+    version_of,
+)
+from tests.factories import form_data, png_bytes
 
 
-def filed_and_triaged(client: FlaskClient, **overrides: Any) -> dict[str, str]:
-    created = client.post("/api/v1/reports", json=report_payload(**overrides)).json
-    report_id = db.session.scalar(select(Report.id).where(Report.reference == created["reference"]))
-    assert report_id is not None and run_job("triage", report_id)
-    return created
-
-
-def officer(app: Flask, role: str = "officer", email: str | None = None) -> FlaskClient:
-    client = app.test_client()
-    make_staff(role, email)
-    assert log_in(client, email or f"{role}@police.example.ma").status_code == 302
-    return client
-
-
-def version_of(client: FlaskClient, reference: str) -> str:
-    page = client.get(f"/officer/reports/{reference}").get_data(as_text=True)
-    match = re.search(r'name="version" value="(\d+)"', page)
-    assert match, page[:500]
-    return match.group(1)
-
-
-def act(client: FlaskClient, reference: str, action: str, version: str | None = None, **fields: Any):  # type: ignore[no-untyped-def]
-    data = {
-        "csrf_token": csrf_token(client, "/officer/"),
-        "version": version or version_of(client, reference),
-        **fields,
-    }
-    return client.post(f"/officer/reports/{reference}/{action}", data=data)
-
-
-def status(reference: str) -> str:
-    db.session.expire_all()
-    return db.session.scalar(select(Report.status).where(Report.reference == reference)) or ""
-
-
-def test_the_workflow_from_queue_to_resolution_with_a_question_to_the_citizen(app: Flask) -> None:
+def test_the_workflow_from_queue_to_resolution_with_a_question_to_the_citizen(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
     citizen = app.test_client()
     created = filed_and_triaged(citizen)
     reference, receipt = created["reference"], created["receipt"]
-    desk = officer(app)
+    desk = signed_in()
     queue = desk.get("/officer/").get_data(as_text=True)
     assert reference in queue
 
-    assert act(desk, reference, "claim").status_code == 303 and status(reference) == "assigned"
-    assert act(desk, reference, "status", status="in_progress").status_code == 303
-    asked = act(
+    assert (
+        case_action(desk, reference, "claim").status_code == 303 and current_status(reference) == "assigned"
+    )
+    assert case_action(desk, reference, "status", status="in_progress").status_code == 303
+    asked = case_action(
         desk, reference, "status", status="needs_info", message="Quel est le RIB sur lequel vous avez payé ?"
     )
-    assert asked.status_code == 303 and status(reference) == "needs_info"
+    assert asked.status_code == 303 and current_status(reference) == "needs_info"
 
     page = citizen.post(
         "/fr/track",
@@ -87,24 +63,24 @@ def test_the_workflow_from_queue_to_resolution_with_a_question_to_the_citizen(ap
         },
     )
     assert answered.status_code == 200 and 'id="answer-sent"' in answered.get_data(as_text=True)
-    assert status(reference) == "in_progress"
+    assert current_status(reference) == "in_progress"
     row = desk.get("/officer/").get_data(as_text=True)
     assert re.search(rf'class="[^"]*replied[^"]*" id="report-{reference}"', row)  # it stands out
 
-    resolved = act(desk, reference, "status", status="resolved")
-    assert resolved.status_code == 303 and status(reference) == "resolved"
+    resolved = case_action(desk, reference, "status", status="resolved")
+    assert resolved.status_code == 303 and current_status(reference) == "resolved"
     assert reference not in desk.get("/officer/").get_data(as_text=True)  # closed: out of the queue
     messages = db.session.scalars(select(ReportMessage.author).order_by(ReportMessage.id)).all()
     assert messages == ["officer", "citizen"]
 
 
-def test_a_wrong_code_cannot_answer(app: Flask) -> None:
+def test_a_wrong_code_cannot_answer(app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn) -> None:
     citizen = app.test_client()
     created = filed_and_triaged(citizen)
-    desk = officer(app)
-    act(desk, created["reference"], "claim")
-    act(desk, created["reference"], "status", status="in_progress")
-    act(desk, created["reference"], "status", status="needs_info", message="Une question ?")
+    desk = signed_in()
+    case_action(desk, created["reference"], "claim")
+    case_action(desk, created["reference"], "status", status="in_progress")
+    case_action(desk, created["reference"], "status", status="needs_info", message="Une question ?")
     refused = citizen.post(
         "/fr/track/answer",
         data={
@@ -114,28 +90,32 @@ def test_a_wrong_code_cannot_answer(app: Flask) -> None:
             "answer": "Je ne suis pas la victime.",
         },
     )
-    assert refused.status_code == 404 and status(created["reference"]) == "needs_info"
+    assert refused.status_code == 404 and current_status(created["reference"]) == "needs_info"
 
 
-def test_only_the_allowed_next_statuses_are_offered_and_accepted(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
-    desk = officer(app)
+def test_only_the_allowed_next_statuses_are_offered_and_accepted(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
+    desk = signed_in()
     page = desk.get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
     offered = re.findall(r'<option value="(\w+)"', page.split('id="status-form"')[1].split("</form>")[0])
     assert offered == ["assigned", "rejected"]
-    jump = act(desk, created["reference"], "status", status="resolved")
-    assert jump.status_code == 422 and status(created["reference"]) == "triaged"
+    jump = case_action(desk, created["reference"], "status", status="resolved")
+    assert jump.status_code == 422 and current_status(created["reference"]) == "triaged"
 
 
-def test_rejecting_needs_a_reason_which_the_citizen_then_sees(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
-    desk = officer(app)
-    without = act(desk, created["reference"], "status", status="rejected", reason="")
-    assert without.status_code == 422 and status(created["reference"]) == "triaged"
-    with_reason = act(
+def test_rejecting_needs_a_reason_which_the_citizen_then_sees(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
+    desk = signed_in()
+    without = case_action(desk, created["reference"], "status", status="rejected", reason="")
+    assert without.status_code == 422 and current_status(created["reference"]) == "triaged"
+    with_reason = case_action(
         desk, created["reference"], "status", status="rejected", reason="Faits hors compétence."
     )
-    assert with_reason.status_code == 303 and status(created["reference"]) == "rejected"
+    assert with_reason.status_code == 303 and current_status(created["reference"]) == "rejected"
     tracked = (
         app.test_client()
         .get(f"/api/v1/reports/{created['reference']}/status", headers={"X-Receipt": created["receipt"]})
@@ -148,22 +128,26 @@ def test_rejecting_needs_a_reason_which_the_citizen_then_sees(app: Flask) -> Non
     }
 
 
-def test_reopening_is_for_supervisors(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
-    desk = officer(app)
-    act(desk, created["reference"], "status", status="rejected", reason="Doublon.")
-    assert act(desk, created["reference"], "status", status="in_progress").status_code == 422
-    boss = officer(app, "supervisor")
-    assert act(boss, created["reference"], "status", status="in_progress").status_code == 303
+def test_reopening_is_for_supervisors(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
+    desk = signed_in()
+    case_action(desk, created["reference"], "status", status="rejected", reason="Doublon.")
+    assert case_action(desk, created["reference"], "status", status="in_progress").status_code == 422
+    boss = signed_in("supervisor")
+    assert case_action(boss, created["reference"], "status", status="in_progress").status_code == 303
 
 
-def test_two_officers_at_once_the_second_is_told_and_loses_nothing(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
+def test_two_officers_at_once_the_second_is_told_and_loses_nothing(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
     reference = created["reference"]
-    first, second = officer(app, email="a@police.example.ma"), officer(app, email="b@police.example.ma")
+    first, second = signed_in(email="a@police.example.ma"), signed_in(email="b@police.example.ma")
     seen_by_first, seen_by_second = version_of(first, reference), version_of(second, reference)
-    assert act(first, reference, "claim", seen_by_first).status_code == 303
-    late = act(
+    assert case_action(first, reference, "claim", seen_by_first).status_code == 303
+    late = case_action(
         second,
         reference,
         "status",
@@ -174,40 +158,44 @@ def test_two_officers_at_once_the_second_is_told_and_loses_nothing(app: Flask) -
     page = late.get_data(as_text=True)
     assert late.status_code == 409 and 'id="case-error"' in page
     assert "Je le rejette, motif détaillé." in page  # what they typed is still in the form
-    assert status(reference) == "assigned"
+    assert current_status(reference) == "assigned"
 
 
-def test_assigning_to_someone_else_is_for_supervisors(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
+def test_assigning_to_someone_else_is_for_supervisors(
+    app: Flask, filed_and_triaged: FileAndTriage, make_staff: MakeStaff, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
     colleague = make_staff("officer", "colleague@police.example.ma")
-    desk = officer(app)
-    act(desk, created["reference"], "assign", assignee=str(colleague.id))
+    desk = signed_in()
+    case_action(desk, created["reference"], "assign", assignee=str(colleague.id))
     assert db.session.scalar(select(Report.assigned_to_id)) is None
-    boss = officer(app, "supervisor")
-    assert act(boss, created["reference"], "assign", assignee=str(colleague.id)).status_code == 303
+    boss = signed_in("supervisor")
+    assert case_action(boss, created["reference"], "assign", assignee=str(colleague.id)).status_code == 303
     db.session.expire_all()
     assert db.session.scalar(select(Report.assigned_to_id)) == colleague.id
 
 
-def test_citizen_text_is_escaped_and_links_defanged(app: Flask) -> None:
+def test_citizen_text_is_escaped_and_links_defanged(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
     created = filed_and_triaged(
         app.test_client(),
         description="<script>alert(1)</script> il m'a envoyé le lien http://evil.example/pay",
         suspects=[{"kind": "url", "value": "https://evil.example/pay?x=1"}],
     )
-    page = officer(app).get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
+    page = signed_in().get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "hxxps://evil[.]example/pay" in page and 'href="https://evil.example' not in page
     assert 'dir="auto"' in page
 
 
-def test_evidence_downloads_as_an_attachment_and_is_audited(app: Flask) -> None:
+def test_evidence_downloads_as_an_attachment_and_is_audited(app: Flask, signed_in: SignIn) -> None:
     data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
     created = app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data").json
     report_id = db.session.scalar(select(Report.id))
     run_job("triage", report_id)
     evidence_id = db.session.scalar(select(EvidenceFile.id))
-    desk = officer(app)
+    desk = signed_in()
     download = desk.get(f"/officer/evidence/{evidence_id}")
     assert download.status_code == 200 and download.data == png_bytes()
     assert download.headers["Content-Disposition"].startswith("attachment")
@@ -217,11 +205,13 @@ def test_evidence_downloads_as_an_attachment_and_is_audited(app: Flask) -> None:
     assert "download" in actions and created["reference"]
 
 
-def test_the_audit_trail_records_views_and_changes_and_only_supervisors_read_it(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
-    desk = officer(app)
-    act(desk, created["reference"], "claim")
-    act(desk, created["reference"], "note", body="Appelé la banque, en attente.")
+def test_the_audit_trail_records_views_and_changes_and_only_supervisors_read_it(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
+    desk = signed_in()
+    case_action(desk, created["reference"], "claim")
+    case_action(desk, created["reference"], "note", body="Appelé la banque, en attente.")
     report_id = db.session.scalar(select(Report.id))
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.report_id == report_id).order_by(AuditEvent.id)
@@ -232,7 +222,7 @@ def test_the_audit_trail_records_views_and_changes_and_only_supervisors_read_it(
     assert 'id="audit-trail"' not in desk.get(f"/officer/reports/{created['reference']}").get_data(
         as_text=True
     )
-    boss = officer(app, "supervisor")
+    boss = signed_in("supervisor")
     assert 'id="audit-trail"' in boss.get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
 
 
@@ -270,7 +260,9 @@ def test_the_queue_reads_its_index_on_a_large_table(app: Flask, backend: str) ->
     assert "ix_reports_open_queue" in plan and "Sort" not in plan, plan
 
 
-def test_queue_filters_by_campaign_and_date(app: Flask) -> None:
+def test_queue_filters_by_campaign_and_date(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
     from datetime import date, timedelta
 
     from intake.triage.models import IdentifierGroup
@@ -281,27 +273,18 @@ def test_queue_filters_by_campaign_and_date(app: Flask) -> None:
     campaign = [filed_and_triaged(citizen, suspects=url)["reference"] for _ in range(3)]
     other = filed_and_triaged(citizen, suspects=[{"kind": "phone", "value": "0700000000"}])["reference"]
     group_id = db.session.scalar(select(IdentifierGroup.id).where(IdentifierGroup.campaign_at.is_not(None)))
-    desk = officer(app)
+    desk = signed_in()
     page = desk.get(f"/officer/?campaign={group_id}&assigned=all").get_data(as_text=True)
     assert all(reference in page for reference in campaign) and other not in page
     case = desk.get(f"/officer/reports/{campaign[0]}").get_data(as_text=True)
     assert f"campaign={group_id}" in case
-    act(desk, other, "claim")
+    case_action(desk, other, "claim")
     me = db.session.scalar(select(Report.assigned_to_id).where(Report.reference == other))
     by_assignee = desk.get(f"/officer/?assigned={me}").get_data(as_text=True)
     assert other in by_assignee and campaign[0] not in by_assignee
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     assert other not in desk.get(f"/officer/?from={tomorrow}&assigned=all").get_data(as_text=True)
     assert other in desk.get(f"/officer/?to={tomorrow}&assigned=all").get_data(as_text=True)
-
-
-def ask_a_question(app: Flask, **overrides: Any) -> dict[str, str]:
-    created = filed_and_triaged(app.test_client(), **overrides)
-    desk = officer(app)
-    act(desk, created["reference"], "claim")
-    act(desk, created["reference"], "status", status="in_progress")
-    act(desk, created["reference"], "status", status="needs_info", message="Pouvez-vous envoyer la capture ?")
-    return created
 
 
 def answer(app: Flask, created: dict[str, str], text: str, files: list[tuple[io.BytesIO, str]]):  # type: ignore[no-untyped-def]
@@ -316,12 +299,14 @@ def answer(app: Flask, created: dict[str, str], text: str, files: list[tuple[io.
     return citizen.post("/fr/track/answer", data=data, content_type="multipart/form-data")
 
 
-def test_the_citizen_answers_with_a_file_which_is_checked_like_at_filing(app: Flask) -> None:
-    created = ask_a_question(app)
+def test_the_citizen_answers_with_a_file_which_is_checked_like_at_filing(
+    app: Flask, question_asked: AskQuestion
+) -> None:
+    created, _ = question_asked()
     response = answer(
         app, created, "Voici la capture du message.", [(io.BytesIO(png_bytes()), "capture.png")]
     )
-    assert response.status_code == 200 and status(created["reference"]) == "in_progress"
+    assert response.status_code == 200 and current_status(created["reference"]) == "in_progress"
     files = db.session.scalars(select(EvidenceFile)).all()
     assert [(f.original_name, f.media_type) for f in files] == [("capture.png", "image/png")]
     from intake.outbox.models import OutboxJob
@@ -330,46 +315,52 @@ def test_the_citizen_answers_with_a_file_which_is_checked_like_at_filing(app: Fl
     assert f"evidence:{files[0].id}" in subjects
 
 
-def test_a_bad_file_in_an_answer_is_refused_and_the_answer_kept(app: Flask) -> None:
+def test_a_bad_file_in_an_answer_is_refused_and_the_answer_kept(
+    app: Flask, question_asked: AskQuestion
+) -> None:
     from tests.factories import EXE_BYTES
 
-    created = ask_a_question(app)
+    created, _ = question_asked()
     response = answer(
         app, created, "Voici le programme qu'il m'a envoyé.", [(io.BytesIO(EXE_BYTES), "photo.png")]
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and status(created["reference"]) == "needs_info"
+    assert response.status_code == 422 and current_status(created["reference"]) == "needs_info"
     assert "Voici le programme qu&#39;il m&#39;a envoyé." in page and 'id="answer-title"' in page
 
 
-def test_no_file_is_accepted_in_an_answer_about_child_exploitation(app: Flask) -> None:
-    created = ask_a_question(
-        app, category="child_sexual_exploitation", suspects=[{"kind": "url", "value": "http://bad.example/x"}]
+def test_no_file_is_accepted_in_an_answer_about_child_exploitation(
+    app: Flask, question_asked: AskQuestion
+) -> None:
+    created, _ = question_asked(
+        category="child_sexual_exploitation", suspects=[{"kind": "url", "value": "http://bad.example/x"}]
     )
     response = answer(app, created, "Voici une capture.", [(io.BytesIO(png_bytes()), "x.png")])
-    assert response.status_code == 422 and status(created["reference"]) == "needs_info"
+    assert response.status_code == 422 and current_status(created["reference"]) == "needs_info"
     assert db.session.scalar(select(EvidenceFile.id)) is None
     assert not any(p.is_file() for p in Path(app.config["EVIDENCE_DIR"]).rglob("*"))
 
 
-def test_an_officer_cannot_take_a_colleagues_report(app: Flask) -> None:
-    created = filed_and_triaged(app.test_client())
-    first, second = officer(app, email="a@police.example.ma"), officer(app, email="b@police.example.ma")
-    assert act(first, created["reference"], "claim").status_code == 303
-    assert act(second, created["reference"], "claim").status_code == 422
+def test_an_officer_cannot_take_a_colleagues_report(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    created = filed_and_triaged()
+    first, second = signed_in(email="a@police.example.ma"), signed_in(email="b@police.example.ma")
+    assert case_action(first, created["reference"], "claim").status_code == 303
+    assert case_action(second, created["reference"], "claim").status_code == 422
     owner = db.session.scalar(select(Report.assigned_to_id))
     assert owner == db.session.scalar(select(Staff.id).where(Staff.email == "a@police.example.ma"))
 
 
-def test_a_question_can_end_in_a_referral(app: Flask) -> None:
-    created = ask_a_question(app)
-    desk = app.test_client()
-    assert log_in(desk, "officer@police.example.ma").status_code == 302
-    moved = act(desk, created["reference"], "status", status="referred", reason="Transmis au parquet.")
-    assert moved.status_code == 303 and status(created["reference"]) == "referred"
+def test_a_question_can_end_in_a_referral(app: Flask, question_asked: AskQuestion) -> None:
+    created, desk = question_asked()
+    moved = case_action(
+        desk, created["reference"], "status", status="referred", reason="Transmis au parquet."
+    )
+    assert moved.status_code == 303 and current_status(created["reference"]) == "referred"
 
 
-def test_a_hostile_file_name_is_made_safe_and_still_downloads(app: Flask) -> None:
+def test_a_hostile_file_name_is_made_safe_and_still_downloads(app: Flask, signed_in: SignIn) -> None:
     from intake.reports.services import safe_file_name
 
     hostile = "a\r\nSet-Cookie: x=1\u202egnp.exe/../x"
@@ -384,7 +375,7 @@ def test_a_hostile_file_name_is_made_safe_and_still_downloads(app: Flask) -> Non
     assert item is not None
     item.original_name = hostile  # a row written before names were cleaned
     db.session.commit()
-    download = officer(app).get(f"/officer/evidence/{item.id}")
+    download = signed_in().get(f"/officer/evidence/{item.id}")
     assert download.status_code == 200 and "Set-Cookie" not in download.headers
     assert "\n" not in download.headers["Content-Disposition"]
     download.close()
@@ -393,26 +384,26 @@ def test_a_hostile_file_name_is_made_safe_and_still_downloads(app: Flask) -> Non
 @pytest.mark.parametrize(
     "query", ["assigned=²", "campaign=²", "assigned=99999999999999999999", "after=bad", "after=" + "A" * 40]
 )
-def test_odd_queue_parameters_are_ignored_not_500(app: Flask, query: str) -> None:
-    response = officer(app).get(f"/officer/?{query}")
+def test_odd_queue_parameters_are_ignored_not_500(app: Flask, query: str, signed_in: SignIn) -> None:
+    response = signed_in().get(f"/officer/?{query}")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
 
 
-def test_links_in_the_citizens_text_are_defanged(app: Flask) -> None:
+def test_links_in_the_citizens_text_are_defanged(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
     created = filed_and_triaged(
         app.test_client(),
         description="Il m'a envoyé https://faux-colis.example/payer puis www.arnaque.example",
     )
-    page = officer(app).get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
+    page = signed_in().get(f"/officer/reports/{created['reference']}").get_data(as_text=True)
     assert "hxxps://faux-colis[.]example/payer" in page and "www[.]arnaque[.]example" in page
     assert "https://faux-colis.example" not in page
 
 
-def test_an_answer_that_comes_too_late_is_kept_on_the_page(app: Flask) -> None:
-    created = ask_a_question(app)
-    desk = app.test_client()
-    log_in(desk, "officer@police.example.ma")
-    act(desk, created["reference"], "status", status="resolved")
+def test_an_answer_that_comes_too_late_is_kept_on_the_page(app: Flask, question_asked: AskQuestion) -> None:
+    created, desk = question_asked()
+    case_action(desk, created["reference"], "status", status="resolved")
     response = answer(app, created, "Voici ma réponse, un peu tard.", [])
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Voici ma réponse, un peu tard." in page

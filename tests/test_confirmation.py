@@ -16,9 +16,8 @@ from intake.reports.confirmations import take_receipt as take_receipt_in_unit
 from intake.reports.models import ReceiptSlip
 from intake.reports.receipts import seal, unseal
 from intake.types import utcnow
-from tests.conftest import csrf_token
+from tests.conftest import RECEIPT_PATTERN, csrf_token
 from tests.factories import form_data
-from tests.test_report_form import RECEIPT_PATTERN
 
 
 def session_cookie_payload(app: Flask, set_cookie_headers: list[str]) -> dict:

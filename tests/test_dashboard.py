@@ -12,18 +12,19 @@ from intake.reports.models import Report, StatusChange
 from intake.stats.counts import Month
 from intake.stats.dashboard import build_dashboard
 from intake.types import utcnow
-from tests.test_case_work import act, filed_and_triaged, officer
-from tests.test_staff import log_in, make_staff
+from tests.conftest import FileAndTriage, LogIn, MakeStaff, SignIn, case_action
 
 
-def test_the_dashboard_counts_and_medians(app: Flask, backend: str) -> None:
+def test_the_dashboard_counts_and_medians(
+    app: Flask, backend: str, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
     citizen = app.test_client()
     first = filed_and_triaged(citizen)
     filed_and_triaged(citizen, category="sextortion", region="oriental")
-    desk = officer(app)
-    act(desk, first["reference"], "claim")
-    act(desk, first["reference"], "status", status="in_progress")
-    act(desk, first["reference"], "status", status="resolved")
+    desk = signed_in()
+    case_action(desk, first["reference"], "claim")
+    case_action(desk, first["reference"], "status", status="in_progress")
+    case_action(desk, first["reference"], "status", status="resolved")
     # the first report: filed 3 hours before the officer took it, resolved 5 hours after filing
     report_id = db.session.scalar(select(Report.id).where(Report.reference == first["reference"]))
     now = utcnow()
@@ -49,8 +50,10 @@ def test_the_dashboard_counts_and_medians(app: Flask, backend: str) -> None:
     assert data.median_hours_to_resolution is not None and 4.9 <= data.median_hours_to_resolution <= 5.1
 
 
-def test_the_page_draws_charts_with_tables_for_admins_only(app: Flask) -> None:
-    filed_and_triaged(app.test_client())
+def test_the_page_draws_charts_with_tables_for_admins_only(
+    app: Flask, filed_and_triaged: FileAndTriage, log_in: LogIn, make_staff: MakeStaff
+) -> None:
+    filed_and_triaged()
     make_staff("officer")
     desk = app.test_client()
     log_in(desk, "officer@police.example.ma")
@@ -66,14 +69,16 @@ def test_the_page_draws_charts_with_tables_for_admins_only(app: Flask) -> None:
     assert "cdn" not in page.lower()
 
 
-def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two(app: Flask) -> None:
+def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two(
+    app: Flask, filed_and_triaged: FileAndTriage
+) -> None:
     from datetime import timedelta
 
     from intake.stats.dashboard import _median_hours, _seconds_between
 
     now = utcnow()
     for hours in (1, 3):
-        created = filed_and_triaged(app.test_client())
+        created = filed_and_triaged()
         report_id = db.session.scalar(select(Report.id).where(Report.reference == created["reference"]))
         db.session.execute(
             update(Report).where(Report.id == report_id).values(created_at=now - timedelta(hours=hours))

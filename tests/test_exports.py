@@ -19,8 +19,8 @@ from intake.extensions import db
 from intake.reports.models import Report
 from intake.stats.counts import Month, monthly_counts_query
 from intake.stats.exports import neutralise
+from tests.conftest import LogIn, MakeStaff
 from tests.factories import report_payload
-from tests.test_staff import log_in, make_staff
 
 MARCH = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 APRIL = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
@@ -133,7 +133,7 @@ def test_formula_like_cells_are_neutralised(value: str) -> None:
     assert neutralise("Casablanca") == "Casablanca" and neutralise(3) == 3
 
 
-def test_the_page_streams_an_export_to_admins_only(app: Flask) -> None:
+def test_the_page_streams_an_export_to_admins_only(app: Flask, log_in: LogIn, make_staff: MakeStaff) -> None:
     file_reports(app)
     make_staff("officer")
     officer = app.test_client()
@@ -170,7 +170,9 @@ def test_a_month_is_one_aggregate_query_on_the_index(app: Flask, backend: str) -
     db.session.rollback()
 
 
-def test_last_months_export_is_made_by_the_scheduled_task_and_listed_for_admins(app: Flask) -> None:
+def test_last_months_export_is_made_by_the_scheduled_task_and_listed_for_admins(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     import workers.stats
 
     # Morocco's calendar: 23:30 UTC on 31 March is already April there (UTC+1)
@@ -209,7 +211,9 @@ def test_suppressed_workbooks_publish_no_totals_to_subtract_from(app: Flask, tmp
 
 
 @pytest.mark.parametrize("threshold", ["²", "0", "-1", "five", "1e3", "9999999"])
-def test_a_threshold_that_does_not_parse_refuses_the_export(app: Flask, threshold: str) -> None:
+def test_a_threshold_that_does_not_parse_refuses_the_export(
+    app: Flask, threshold: str, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     """Never unsuppressed counts in place of what the admin asked for (a publication could leak)."""
     file_reports(app)
     make_staff("admin")
@@ -223,7 +227,9 @@ def test_a_threshold_that_does_not_parse_refuses_the_export(app: Flask, threshol
     assert admin.get("/admin/exports/monthly?month=2026-03&suppress_below=5").status_code == 200
 
 
-def test_odd_export_parameters_are_refused_before_anything_is_written(app: Flask) -> None:
+def test_odd_export_parameters_are_refused_before_anything_is_written(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     make_staff("admin")
     admin = app.test_client()
     log_in(admin, "admin@police.example.ma")

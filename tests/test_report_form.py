@@ -22,7 +22,7 @@ from intake.i18n import format_number
 from intake.outbox.models import OutboxJob
 from intake.reports.models import EvidenceFile, Report, SuspectIdentifier
 from intake.reports.receipts import REFERENCE_PATTERN, hash_receipt
-from tests.conftest import csrf_token
+from tests.conftest import RECEIPT_PATTERN, csrf_token
 from tests.factories import (
     DESCRIPTION_AR,
     DESCRIPTION_DARIJA,
@@ -34,7 +34,6 @@ from tests.factories import (
 )
 
 CITIZEN_LANGUAGES = ["ar", "fr"]
-RECEIPT_PATTERN = re.compile(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){5}")
 
 
 def translated(app: Flask, lang: str, message: Any) -> str:

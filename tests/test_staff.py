@@ -7,36 +7,17 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import select, update
 
 from intake.extensions import db
 from intake.staff.access import PUBLIC, declared_access
-from intake.staff.models import Staff, StaffSession
-from intake.staff.services import create_staff
+from intake.staff.models import StaffSession
 from intake.types import utcnow
-from tests.conftest import build_app, csrf_token
-
-PASSWORD = "correct horse battery staple"
+from tests.conftest import PASSWORD, LogIn, MakeStaff, build_app, csrf_token
 
 
-def make_staff(role: str = "officer", email: str | None = None, language: str = "fr") -> Staff:
-    staff = create_staff(
-        email or f"{role}@police.example.ma", f"{role.title()} Alaoui", role, PASSWORD, language
-    )
-    db.session.commit()
-    return staff
-
-
-def log_in(client: FlaskClient, email: str, password: str = PASSWORD, next_url: str | None = None):  # type: ignore[no-untyped-def]
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    return client.post(
-        url, data={"csrf_token": csrf_token(client, "/login"), "email": email, "password": password}
-    )
-
-
-def test_an_officer_created_with_the_cli_logs_in_and_reaches_the_queue(app: Flask) -> None:
+def test_an_officer_created_with_the_cli_logs_in_and_reaches_the_queue(app: Flask, log_in: LogIn) -> None:
     runner = app.test_cli_runner()
     created = runner.invoke(
         args=[
@@ -63,7 +44,7 @@ def test_an_officer_created_with_the_cli_logs_in_and_reaches_the_queue(app: Flas
     assert "remember_token" not in (response.headers.get("Set-Cookie") or "")
 
 
-def test_cli_refuses_weak_passwords_and_duplicates(app: Flask) -> None:
+def test_cli_refuses_weak_passwords_and_duplicates(app: Flask, make_staff: MakeStaff) -> None:
     runner = app.test_cli_runner()
     weak = runner.invoke(
         args=["users", "create", "--email", "a@b.ma", "--role", "officer", "--password", "short"]
@@ -85,7 +66,9 @@ def test_cli_refuses_weak_passwords_and_duplicates(app: Flask) -> None:
     assert again.exit_code != 0 and "already exists" in again.output
 
 
-def test_unknown_email_and_wrong_password_get_the_same_answer(app: Flask) -> None:
+def test_unknown_email_and_wrong_password_get_the_same_answer(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     make_staff()
     client = app.test_client()
     unknown = log_in(client, "nobody@police.example.ma")
@@ -96,7 +79,7 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(app: Flask) -> Non
 
 
 def test_failures_are_throttled_per_address_and_account_without_locking_the_officer_out(
-    tmp_path: Path,
+    tmp_path: Path, log_in: LogIn, make_staff: MakeStaff
 ) -> None:
     """ASVS 2.2.1: guessing one officer's password stops after 5 failures from one address, yet the
     officer, from another address, still logs in: nobody can lock an officer out of their desk."""
@@ -123,7 +106,9 @@ def test_failures_are_throttled_per_address_and_account_without_locking_the_offi
     assert response.status_code == 302
 
 
-def test_every_login_attempt_counts_before_it_runs(tmp_path: Path) -> None:
+def test_every_login_attempt_counts_before_it_runs(
+    tmp_path: Path, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     """Parallel guesses cannot slip through: the per-address limit counts attempts, not outcomes."""
     app = build_app(tmp_path / "var", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     with app.app_context():
@@ -133,7 +118,9 @@ def test_every_login_attempt_counts_before_it_runs(tmp_path: Path) -> None:
     assert answers == [302, 302, 302, 429]
 
 
-def test_logins_and_failures_are_audited_without_what_was_typed(app: Flask) -> None:
+def test_logins_and_failures_are_audited_without_what_was_typed(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     from intake.officer.models import AuditEvent
 
     make_staff()
@@ -144,7 +131,9 @@ def test_logins_and_failures_are_audited_without_what_was_typed(app: Flask) -> N
     assert all("secret" not in str(e.details) for e in events)
 
 
-def test_a_cookie_captured_before_logout_no_longer_works(app: Flask) -> None:
+def test_a_cookie_captured_before_logout_no_longer_works(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     """ASVS 3.3.1: logout ends the session on the server, not only in the browser."""
     make_staff()
     client = app.test_client()
@@ -158,7 +147,9 @@ def test_a_cookie_captured_before_logout_no_longer_works(app: Flask) -> None:
     assert thief.get("/officer/").status_code == 302
 
 
-def test_disabling_an_account_ends_its_sessions_at_once(app: Flask) -> None:
+def test_disabling_an_account_ends_its_sessions_at_once(
+    app: Flask, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     make_staff()
     client = app.test_client()
     log_in(client, "officer@police.example.ma")
@@ -169,7 +160,7 @@ def test_disabling_an_account_ends_its_sessions_at_once(app: Flask) -> None:
     assert log_in(app.test_client(), "officer@police.example.ma").status_code == 401
 
 
-def test_an_idle_session_expires(app: Flask) -> None:
+def test_an_idle_session_expires(app: Flask, log_in: LogIn, make_staff: MakeStaff) -> None:
     make_staff()
     client = app.test_client()
     log_in(client, "officer@police.example.ma")
@@ -178,7 +169,7 @@ def test_an_idle_session_expires(app: Flask) -> None:
     assert client.get("/officer/").status_code == 302
 
 
-def test_each_login_gets_a_new_session(app: Flask) -> None:
+def test_each_login_gets_a_new_session(app: Flask, log_in: LogIn, make_staff: MakeStaff) -> None:
     """ASVS 3.2.1: a fresh token at every login; an old one is not reused."""
     make_staff()
     client = app.test_client()
@@ -192,7 +183,9 @@ def test_each_login_gets_a_new_session(app: Flask) -> None:
     "target",
     ["//evil.example/", "https://evil.example/", "/\\evil.example", "/%09/evil.example/", "/%0a/x", "/login"],
 )
-def test_login_never_redirects_off_site(app: Flask, target: str) -> None:
+def test_login_never_redirects_off_site(
+    app: Flask, target: str, log_in: LogIn, make_staff: MakeStaff
+) -> None:
     make_staff()
     response = log_in(app.test_client(), "officer@police.example.ma", next_url=target)
     assert response.status_code == 302 and response.location.endswith("/officer/")
@@ -225,7 +218,7 @@ def test_every_route_declares_who_may_use_it(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "officer", "supervisor", "admin"])
-def test_role_by_route_matrix(app: Flask, who: str) -> None:
+def test_role_by_route_matrix(app: Flask, who: str, log_in: LogIn, make_staff: MakeStaff) -> None:
     """Every route, as every role and as nobody: public ones open, the others only to their roles."""
     client = app.test_client()
     if who != "anonymous":

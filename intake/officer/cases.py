@@ -1,30 +1,36 @@
-"""Case work on one report: claim, assign, move through the workflow, notes, messages, and the
-citizen's answer. Every change checks the version the officer saw (optimistic locking), so of two
-officers acting at once the second is told, and nothing is overwritten."""
+"""Case work on one report: claim, assign, move through the workflow, notes and messages. Every
+status change goes through the status owner (intake.reports.status) with the version the officer saw,
+so of two officers acting at once the second is told, and nothing is overwritten. Nothing here
+commits: the request does, once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 
 from intake.extensions import db
 from intake.officer.audit import record
 from intake.officer.models import CaseNote
-from intake.officer.workflow import MESSAGE_REQUIRED, REASON_REQUIRED, may_move
-from intake.reports.models import OPEN_STATUSES, Report, ReportMessage, ReportStatus, StatusChange
-from intake.staff.models import Role, Staff
+from intake.reports.events import record_event
+from intake.reports.models import OPEN_STATUSES, ActorKind, CaseEventKind, Report, ReportMessage, ReportStatus
+from intake.reports.status import Actor, StatusConflict, StatusRefused, amend, move
+from intake.staff.models import Staff, is_supervisor
 from intake.types import utcnow
 
 MESSAGE_MAX = 5000
 # Closed reports are reopened first; a report not yet triaged is not ready for an officer.
 ASSIGNABLE = frozenset(s.value for s in OPEN_STATUSES) - {ReportStatus.RECEIVED.value}
+REFUSALS = {
+    "workflow": _l("This status cannot follow the current one."),
+    "reason": _l("Give the reason."),
+    "message": _l("Write the question for the citizen."),
+}
 
-
-class CaseConflict(Exception):
-    """Someone else changed the report since this officer loaded it."""
+__all__ = ["CaseError", "Officer", "StatusConflict", "add_note", "assign", "change_status", "send_message"]
 
 
 class CaseError(ValueError):
@@ -34,25 +40,27 @@ class CaseError(ValueError):
 
 
 @dataclass(frozen=True)
-class Actor:
+class Officer:
+    """The member of staff acting, and from where (for the audit log)."""
+
     staff_id: int
     role: str
     ip: str | None
 
     @property
-    def label(self) -> str:
-        return f"staff:{self.staff_id}"
+    def actor(self) -> Actor:
+        return Actor.staff(self.staff_id, self.role)
 
 
 def find_report(reference: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.reference == reference))
 
 
-def open_case(reference: str, actor: Actor) -> Report | None:
+def open_case(reference: str, officer: Officer) -> Report | None:
     """The report, and a `view` event in the audit log."""
     report = find_report(reference)
     if report is not None:
-        record("view", actor.staff_id, report.id, actor.ip)
+        record("view", officer.staff_id, report.id, officer.ip)
     return report
 
 
@@ -67,84 +75,85 @@ def _text(value: str | None, required: LazyString | None) -> str | None:
     return text
 
 
-def _update(report_id: int, version: int, **values: object) -> None:
-    """Write only if nobody changed the report since `version` was read."""
-    result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
-        update(Report)
-        .where(Report.id == report_id, Report.version == version)
-        .values(**values, version=Report.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise CaseConflict()
-
-
-def _history(report: Report, to: str, actor_label: str, note: str | None = None) -> None:
-    db.session.add(
-        StatusChange(
-            report_id=report.id,
-            from_status=report.status,
-            to_status=to,
-            changed_at=utcnow(),
-            changed_by=actor_label,
-            public_note=note,
-        )
-    )
-
-
-def assign(report: Report, version: int, actor: Actor, assignee_id: int | None = None) -> None:
+def assign(report: Report, version: int, officer: Officer, assignee_id: int | None = None) -> None:
     """Claim (no assignee: oneself) or, for supervisors, assign to someone; a triaged report becomes
-    `assigned`."""
-    target = actor.staff_id if assignee_id is None else assignee_id
-    supervisor = actor.role in {Role.SUPERVISOR, Role.ADMIN}
-    if target != actor.staff_id and not supervisor:
+    `assigned`, any other open report just changes hands (and version)."""
+    target = officer.staff_id if assignee_id is None else assignee_id
+    supervisor = is_supervisor(officer.role)
+    if target != officer.staff_id and not supervisor:
         raise CaseError(_l("Only a supervisor can assign a report to someone else."))
-    if report.assigned_to_id not in (None, actor.staff_id) and not supervisor:
+    if report.assigned_to_id not in (None, officer.staff_id) and not supervisor:
         raise CaseError(_l("Another officer has this report. Ask a supervisor to reassign it."))
     if report.status not in ASSIGNABLE:
         raise CaseError(_l("This report cannot be assigned in its current status."))
     staff = db.session.get(Staff, target)
     if staff is None or not staff.active:
         raise CaseError(_l("Choose an active member of staff."))
-    values: dict[str, object] = {"assigned_to_id": target}
     if report.status == ReportStatus.TRIAGED.value:
-        values["status"] = ReportStatus.ASSIGNED.value
-        _history(report, ReportStatus.ASSIGNED.value, actor.label)
-    _update(report.id, version, **values)
-    record("assign", actor.staff_id, report.id, actor.ip, assignee=target)
+        _move(report, ReportStatus.ASSIGNED.value, officer, version, assigned_to_id=target)
+    else:
+        amend(
+            report,
+            officer.actor,
+            expected_version=version,
+            kind=CaseEventKind.ASSIGNMENT,
+            assigned_to_id=target,
+        )
+    record("assign", officer.staff_id, report.id, officer.ip, assignee=target)
 
 
 def change_status(
-    report: Report, version: int, actor: Actor, to: str, reason: str | None = None, message: str | None = None
+    report: Report,
+    version: int,
+    officer: Officer,
+    to: str,
+    reason: str | None = None,
+    message: str | None = None,
 ) -> None:
-    if not may_move(report.status, to, actor.role):
-        raise CaseError(_l("This status cannot follow the current one."))
-    reason = _text(reason, _l("Give the reason.") if to in REASON_REQUIRED else None)
-    message = _text(message, _l("Write the question for the citizen.") if to in MESSAGE_REQUIRED else None)
-    values: dict[str, object] = {"status": to, "citizen_replied_at": None}
+    source = report.status
+    values: dict[str, Any] = {"citizen_replied_at": None}
     if report.assigned_to_id is None:
-        values["assigned_to_id"] = actor.staff_id
-    _history(report, to, actor.label, reason)
-    if message:
-        db.session.add(
-            ReportMessage(report_id=report.id, author="officer", body=message, created_at=utcnow())
-        )
-    _update(report.id, version, **values)
-    record("status", actor.staff_id, report.id, actor.ip, from_status=report.status, to_status=to)
+        values["assigned_to_id"] = officer.staff_id
+    _move(report, to, officer, version, reason=_text(reason, None), message=_text(message, None), **values)
+    record("status", officer.staff_id, report.id, officer.ip, from_status=source, to_status=to)
 
 
-def add_note(report: Report, actor: Actor, body: str) -> None:
+def _move(
+    report: Report,
+    to: str,
+    officer: Officer,
+    version: int,
+    reason: str | None = None,
+    message: str | None = None,
+    **values: Any,
+) -> None:
+    try:
+        move(report, to, officer.actor, reason=reason, message=message, expected_version=version, **values)
+    except StatusRefused as refused:
+        raise CaseError(REFUSALS[refused.code]) from refused
+
+
+def add_note(report: Report, officer: Officer, body: str) -> None:
     text = _text(body, _l("Write the note."))
-    db.session.add(CaseNote(report_id=report.id, staff_id=actor.staff_id, body=text, created_at=utcnow()))
-    record("note", actor.staff_id, report.id, actor.ip)
+    db.session.add(CaseNote(report_id=report.id, staff_id=officer.staff_id, body=text, created_at=utcnow()))
+    record("note", officer.staff_id, report.id, officer.ip)
 
 
-def send_message(report: Report, actor: Actor, body: str) -> None:
-    """A public message: the citizen reads it on the tracking page."""
+def send_message(report: Report, officer: Officer, body: str) -> None:
+    """A public message: the citizen reads it on the tracking page (and may be told there is news)."""
     text = _text(body, _l("Write the message."))
-    db.session.add(ReportMessage(report_id=report.id, author="officer", body=text, created_at=utcnow()))
-    record("message", actor.staff_id, report.id, actor.ip)
+    now = utcnow()
+    db.session.add(ReportMessage(report_id=report.id, author="officer", body=text, created_at=now))
+    record_event(
+        report.id,
+        CaseEventKind.MESSAGE,
+        ActorKind.STAFF,
+        officer.staff_id,
+        from_status=report.status,
+        to_status=report.status,
+        at=now,
+    )
+    record("message", officer.staff_id, report.id, officer.ip)
 
 
 def notes(report_id: int) -> list[CaseNote]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from intake.reports.models import EvidenceCheck, Priority, ReportStatus
+from intake.reports.models import ActorKind, EvidenceCheck, Priority, ReportStatus
 
 STATUS_NAMES: dict[str, LazyString] = {
     ReportStatus.RECEIVED: _l("Received"),
@@ -57,16 +57,13 @@ def action_name(action: str) -> str:
     return str(ACTION_NAMES.get(action, action))
 
 
-def actor_name(changed_by: str, staff_names: dict[int, str]) -> str:
-    """`staff:3` -> the officer's name; the citizen and the triage worker by what they are."""
-    if changed_by == "citizen":
+def actor_name(kind: str, staff_id: int | None, staff_names: dict[int, str]) -> str:
+    """A member of staff by name; the citizen and the triage worker by what they are."""
+    if kind == ActorKind.CITIZEN:
         return str(_l("Citizen"))
-    if changed_by == "triage":
+    if kind == ActorKind.TRIAGE:
         return str(_l("Automatic triage"))
-    kind, _, number = changed_by.partition(":")
-    if kind == "staff" and number.isdigit():
-        return staff_names.get(int(number), changed_by)
-    return changed_by
+    return staff_names.get(staff_id or 0, "—")
 
 
 ROLE_NAMES: dict[str, LazyString] = {

@@ -16,9 +16,9 @@ from intake.extensions import db
 from intake.i18n import number_locale
 from intake.officer.audit import record, trail
 from intake.officer.cases import (
-    Actor,
-    CaseConflict,
     CaseError,
+    Officer,
+    StatusConflict,
     add_note,
     assign,
     change_status,
@@ -30,13 +30,13 @@ from intake.officer.cases import (
 from intake.officer.forms import CaseActionForm
 from intake.officer.labels import action_name, actor_name, check_name, priority_name, status_name
 from intake.officer.queue import QueueFilters, queue_page
-from intake.officer.workflow import REASON_REQUIRED, allowed_next
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
-from intake.reports.models import OPEN_STATUSES, EvidenceFile, Priority, Report
+from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report
 from intake.reports.services import safe_file_name
+from intake.reports.workflow import REASON_REQUIRED, allowed_next
 from intake.staff.access import ALL_STAFF, roles
-from intake.staff.models import Role
+from intake.staff.models import is_supervisor
 from intake.staff.services import active_staff, staff_names
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
 from intake.triage.summary import triage_summary
@@ -99,12 +99,12 @@ def queue() -> str:
     )
 
 
-def _actor() -> Actor:
-    return Actor(current_user.staff_id, current_user.role, request.remote_addr)
+def _officer() -> Officer:
+    return Officer(current_user.staff_id, current_user.role, request.remote_addr)
 
 
 def _render_case(report: Report, status: int = 200, error: str | None = None) -> tuple[str, int]:
-    with_trail = current_user.role in {Role.SUPERVISOR.value, Role.ADMIN.value}
+    with_trail = is_supervisor(current_user.role)
     names = staff_names()
     body = render_template(
         "officer/case.html",
@@ -122,7 +122,8 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
         priority_name=priority_name,
         check_name=check_name,
         action_name=action_name,
-        actor_name=lambda changed_by: actor_name(changed_by, names),
+        actor_name=lambda kind, staff_id=None: actor_name(kind, staff_id, names),
+        staff_kind=ActorKind.STAFF.value,
         kind_labels=SUSPECT_KIND_LABELS,
         error=error,
         form=request.form if request.method == "POST" else {},
@@ -140,7 +141,7 @@ def _report_or_404(reference: str) -> Report:
 @bp.get("/reports/<reference>")
 @roles(*ALL_STAFF)
 def case(reference: str) -> tuple[str, int]:
-    report = open_case(reference, _actor())
+    report = open_case(reference, _officer())
     if report is None:
         abort(404)
     return _render_case(report)
@@ -156,25 +157,22 @@ def case_action(reference: str, action: str) -> ResponseReturnValue:
         return _render_case(
             report, 400, str(_("This page expired. Check your answers and send the form again."))
         )
-    actor = _actor()
+    officer = _officer()
+    seen = form.version.data or 0  # the version on the officer's page
     try:
-        if form.version.data != report.version and action in {"claim", "assign", "status"}:
-            raise CaseConflict()
         if action == "claim":
-            assign(report, report.version, actor)
-        elif action == "assign" and current_user.role in {Role.SUPERVISOR.value, Role.ADMIN.value}:
-            assign(report, report.version, actor, form.assignee.data)
+            assign(report, seen, officer)
+        elif action == "assign" and is_supervisor(current_user.role):
+            assign(report, seen, officer, form.assignee.data)
         elif action == "status":
-            change_status(
-                report, report.version, actor, form.status.data or "", form.reason.data, form.message.data
-            )
+            change_status(report, seen, officer, form.status.data or "", form.reason.data, form.message.data)
         elif action == "note":
-            add_note(report, actor, form.body.data or "")
+            add_note(report, officer, form.body.data or "")
         elif action == "message":
-            send_message(report, actor, form.body.data or "")
+            send_message(report, officer, form.body.data or "")
         else:
             abort(404)
-    except CaseConflict:
+    except StatusConflict:
         db.session.rollback()
         db.session.expire_all()
         report = _report_or_404(reference)

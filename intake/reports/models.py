@@ -4,7 +4,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, LargeBinary, Numeric, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.extensions import Model
@@ -51,6 +62,20 @@ class SuspectKind(StrEnum):
     OTHER = "other"
 
 
+class ActorKind(StrEnum):
+    """Who changed a case: the citizen (their answer), the triage worker, or a member of staff."""
+
+    CITIZEN = "citizen"
+    TRIAGE = "triage"
+    STAFF = "staff"
+
+
+class CaseEventKind(StrEnum):
+    STATUS = "status"  # the status moved
+    MESSAGE = "message"  # an officer wrote to the citizen
+    ASSIGNMENT = "assignment"  # the report changed hands and kept its status
+
+
 class EvidenceCheck(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -92,6 +117,9 @@ class Report(Model):
     citizen_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by triage when the same contact sent a near-identical report shortly before; never deleted.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    # "Tell me when there is news" (intake.notifications), by e-mail and by SMS; off by default.
+    notify_email: Mapped[bool] = mapped_column(default=False, server_default=false())
+    notify_sms: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     suspects: Mapped[list[SuspectIdentifier]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="SuspectIdentifier.id"
@@ -106,7 +134,6 @@ class Report(Model):
         back_populates="report", cascade="all, delete-orphan", order_by="ReportMessage.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
     __table_args__ = (
         CheckConstraint(_one_of("status", ReportStatus), name="status"),
         CheckConstraint(f"priority IS NULL OR {_one_of('priority', Priority)}", name="priority"),
@@ -181,8 +208,17 @@ class EvidenceFile(Model):
     )
 
 
+def _actor_columns_check() -> CheckConstraint:
+    """A staff actor names the member of staff; the citizen and triage name nobody."""
+    return CheckConstraint(
+        f"({_one_of('actor_kind', ActorKind)}) AND ((actor_kind = 'staff') = (actor_staff_id IS NOT NULL))",
+        name="actor",
+    )
+
+
 class StatusChange(Model):
-    """One step of a report's history; the public note is shown to the citizen."""
+    """One step of a report's history; the public note is shown to the citizen. Written only by
+    intake.reports.status, the owner of every status change."""
 
     __tablename__ = "status_history"
 
@@ -191,12 +227,51 @@ class StatusChange(Model):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    changed_by: Mapped[str] = mapped_column(String(100))
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    # No ON DELETE action: staff accounts are disabled, never deleted from under their history.
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     public_note: Mapped[str | None] = mapped_column(Text)
 
     report: Mapped[Report] = relationship(back_populates="history")
 
-    __table_args__ = (Index("ix_status_history_report", "report_id", "changed_at"),)
+    __table_args__ = (
+        _actor_columns_check(),
+        Index("ix_status_history_report", "report_id", "changed_at"),
+    )
+
+
+class CaseEvent(Model):
+    """Something happened to a case (a status change, a message to the citizen, a new assignee):
+    the one hook for what follows a change (notifications now; retention and statistics later).
+
+    Recorded by intake.reports.status in the transaction of the change; dispatched to the handlers
+    that want it by a job through the outbox (`dispatched_at` is set once that is done, or at once
+    when no handler wants the event)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", CaseEventKind), name="kind"),
+        _actor_columns_check(),
+        Index("ix_case_events_report", "report_id", "id"),
+        # The reconciler looks for events still waiting for their handlers.
+        Index(
+            "ix_case_events_undispatched",
+            "at",
+            postgresql_where=text("dispatched_at IS NULL"),
+            sqlite_where=text("dispatched_at IS NULL"),
+        ),
+    )
 
 
 class ReportMessage(Model):

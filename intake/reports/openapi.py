@@ -52,6 +52,17 @@ def _report_fields(multipart: bool) -> dict[str, Any]:
         "reporter_email": {"type": "string", "format": "email"},
         "reporter_phone": {"type": "string", "description": "Read as Moroccan without a country code."},
         "consent": {"type": "boolean", "const": True, "description": "JSON true; strings are refused."},
+        "notify": {
+            "type": "boolean",
+            "default": False,
+            "description": "Tell the reporter by e-mail when there is news (needs reporter_email; not with "
+            "anonymous). The message holds the reference and a link, nothing else.",
+        },
+        "notify_sms": {
+            "type": "boolean",
+            "default": False,
+            "description": "The same by SMS (needs reporter_phone; not with anonymous).",
+        },
         "language": {
             "enum": list(LANGUAGES),
             "description": "Language of the error messages and of the report.",

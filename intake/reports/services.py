@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CursorResult, Select, select, update
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
@@ -17,6 +17,7 @@ from intake.outbox.services import relay_after_commit, take_queued_job_ids
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
 from intake.reports.models import (
+    CaseEvent,
     EvidenceFile,
     Report,
     ReportMessage,
@@ -25,6 +26,7 @@ from intake.reports.models import (
     SuspectIdentifier,
 )
 from intake.reports.receipts import hash_receipt, new_receipt, new_reference, receipt_matches
+from intake.reports.status import Actor, StatusConflict, move, record_filing
 from intake.reports.submission import ReportSubmission
 from intake.reports.uploads import CheckedUpload
 from intake.taxonomy import CATEGORY_BY_CODE
@@ -64,6 +66,8 @@ def _build_report(
         reporter_name=submission.reporter_name,
         reporter_email=submission.reporter_email,
         reporter_phone=submission.reporter_phone,
+        notify_email=submission.notify_email,
+        notify_sms=submission.notify_sms,
         consented_at=now,
         status=ReportStatus.RECEIVED.value,
         created_at=now,
@@ -73,11 +77,7 @@ def _build_report(
         SuspectIdentifier(kind=entry.kind, value=entry.value, normalised=entry.normalised)
         for entry in submission.suspects
     ]
-    report.history = [
-        StatusChange(
-            from_status=None, to_status=ReportStatus.RECEIVED.value, changed_at=now, changed_by="citizen"
-        )
-    ]
+    record_filing(report, now)
     return report
 
 
@@ -295,72 +295,52 @@ def citizen_answer(
     store: EvidenceStore | None = None,
 ) -> AnswerOutcome:
     """The citizen answers an officer's question: the answer and its files are kept and the report
-    goes back to `in_progress`, marked so that it stands out in the queue."""
+    goes back to `in_progress` (through the status owner), marked so that it stands out in the queue."""
     row = db.session.execute(
-        select(Report.id, Report.receipt_hash, Report.status, Report.category).where(
-            Report.reference == reference
-        )
+        select(Report.id, Report.receipt_hash).where(Report.reference == reference)
     ).one_or_none()
     if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
         return AnswerOutcome.NOT_FOUND
-    if row.status != ReportStatus.NEEDS_INFO.value:
+    report = db.session.get(Report, row.id)
+    if report is None or report.status != ReportStatus.NEEDS_INFO.value:
         return AnswerOutcome.NOT_WAITING
-    category = CATEGORY_BY_CODE.get(row.category)
+    category = CATEGORY_BY_CODE.get(report.category)
     if uploads and category is not None and not category.evidence_allowed:
         raise AnswerRefused()
     stored = _store_evidence(uploads, store) if uploads and store is not None else []
-    now = utcnow()
     try:
-        waiting = _add_answer(row.id, body, stored, now)
+        event = _add_answer(report, body, stored)
     except BaseException:
         db.session.rollback()
         if store is not None:
             _delete_files(store, stored)
         raise
-    if not waiting:  # an officer moved the report at the same moment
+    if event is None:  # an officer moved the report at the same moment
         if store is not None:
             _delete_files(store, stored)
         return AnswerOutcome.NOT_WAITING
-    answer_stored = select(ReportMessage.id).where(
-        ReportMessage.report_id == row.id, ReportMessage.author == "citizen", ReportMessage.created_at == now
-    )
-    _commit_keeping_evidence(answer_stored, store, stored)
+    _commit_keeping_evidence(select(CaseEvent.id).where(CaseEvent.id == event.id), store, stored)
     return AnswerOutcome.SENT
 
 
-def _add_answer(report_id: int, body: str, files: list[EvidenceFile], now: datetime) -> bool:
-    """Flush the answer and queue its files' checks; False when the report no longer waits for one."""
-    result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
-        update(Report)
-        .where(Report.id == report_id, Report.status == ReportStatus.NEEDS_INFO.value)
-        .values(
-            status=ReportStatus.IN_PROGRESS.value,
-            citizen_replied_at=now,
-            version=Report.version + 1,
-            updated_at=now,
+def _add_answer(report: Report, body: str, files: list[EvidenceFile]) -> CaseEvent | None:
+    """Flush the answer and queue its files' checks; None when the report no longer waits for one."""
+    try:
+        event = move(
+            report,
+            ReportStatus.IN_PROGRESS.value,
+            Actor.citizen(),
+            message=body,
+            citizen_replied_at=utcnow(),
         )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    except StatusConflict:
         db.session.rollback()
-        return False
-    db.session.add_all(
-        [
-            ReportMessage(report_id=report_id, author="citizen", body=body, created_at=now),
-            StatusChange(
-                report_id=report_id,
-                from_status=ReportStatus.NEEDS_INFO.value,
-                to_status=ReportStatus.IN_PROGRESS.value,
-                changed_at=now,
-                changed_by="citizen",
-            ),
-        ]
-    )
+        return None
     for item in files:
-        item.report_id = report_id
+        item.report_id = report.id
         db.session.add(item)
     db.session.flush()
     for item in files:
         queue_evidence_check(item.id)
     db.session.flush()
-    return True
+    return event

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from intake.clock import today_in_morocco
 from intake.extensions import csrf
 from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
+from intake.notifications.channels import enabled_channels
 from intake.reports.confirmations import SlipTicket, take_receipt
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import (
@@ -152,6 +153,7 @@ def _render_form(form: ReportForm, had_files: bool, rate_limited: bool = False) 
         description_limits={"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
         evidence_limits=evidence_limits(),
         max_suspects=MAX_SUSPECTS,
+        notify_channels=enabled_channels(current_app.config),
     )
     return _no_store(current_app.make_response(body))
 

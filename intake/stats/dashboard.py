@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, cast, func, literal_column, select
 
 from intake.extensions import db
-from intake.reports.models import OPEN_STATUSES, Report, ReportStatus, StatusChange
+from intake.reports.models import OPEN_STATUSES, ActorKind, Report, ReportStatus, StatusChange
 from intake.stats.counts import Month, breakdown
 from intake.triage.models import IdentifierGroup
 
@@ -112,7 +112,7 @@ def build_dashboard(current: Month) -> Dashboard:
         by_status=breakdown(months, "status"),
         backlog_by_priority=[(str(priority), int(count)) for priority, count in backlog],
         median_hours_to_first_action=_median_hours(
-            _seconds_from_filing_to(StatusChange.changed_by.like("staff:%"), start, end)
+            _seconds_from_filing_to(StatusChange.actor_kind == ActorKind.STAFF.value, start, end)
         ),
         median_hours_to_resolution=_median_hours(
             _seconds_from_filing_to(StatusChange.to_status == ReportStatus.RESOLVED.value, start, end)

@@ -1,8 +1,9 @@
 """Triage a report exactly once in effect, and make sure every accepted report gets triaged.
 
-`triage_report` claims the report with a conditional UPDATE (`WHERE status = 'received'`) before it
-does anything else, in the same transaction as everything it writes: a second delivery of the job,
-even a concurrent one, finds nothing to claim and changes nothing.
+`triage_report` claims the report before it does anything else: it moves it from `received` to
+`triaged` through the status owner (intake.reports.status, a conditional UPDATE), in the same
+transaction as everything it writes. A second delivery of the job, even a concurrent one, finds
+nothing to claim and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import CursorResult, Select, select, update
+from sqlalchemy import Select, select, update
 
 from intake.clock import local_date
 from intake.extensions import db
@@ -21,15 +22,14 @@ from intake.reports.models import (
     PRIORITY_RANK,
     Report,
     ReportStatus,
-    StatusChange,
 )
+from intake.reports.status import Actor, StatusConflict, move
 from intake.triage.linking import link_report, probable_duplicate_of
 from intake.triage.models import TriageDecision
 from intake.triage.rules import RULES_VERSION, ReportFacts, decide
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
-TRIAGE_ACTOR = "triage"
 
 
 def queue_evidence_check(evidence_id: int) -> OutboxJob:
@@ -41,29 +41,26 @@ def queue_triage(report_id: int) -> OutboxJob:
     return enqueue("triage", report_id)
 
 
-def _claim(report_id: int) -> bool:
-    now = utcnow()
-    result: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
-        update(Report)
-        .where(Report.id == report_id, Report.status == ReportStatus.RECEIVED.value)
-        .values(status=ReportStatus.TRIAGED.value, updated_at=now, version=Report.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+def _claim(report_id: int) -> Report | None:
+    """Move the report from `received` to `triaged` before anything else: the status owner's
+    conditional UPDATE lets one delivery of the job through, and the others find nothing."""
+    report = db.session.get(Report, report_id)
+    if report is None or report.status != ReportStatus.RECEIVED.value:
+        return None
+    try:
+        move(report, ReportStatus.TRIAGED.value, Actor.triage())
+    except StatusConflict:
+        return None
+    return report
 
 
 def triage_report(report_id: int) -> bool:
     """Link, prioritise and record; False when the report was already triaged (a redelivery)."""
-    if not _claim(report_id):
+    report = _claim(report_id)
+    if report is None:
         db.session.rollback()
         return False
     now = utcnow()
-    report = db.session.scalar(
-        select(Report).where(Report.id == report_id).execution_options(populate_existing=True)
-    )
-    if report is None:  # pragma: no cover - the claim just found it
-        db.session.rollback()
-        return False
     config = current_app.config
     links = link_report(
         report.id,
@@ -94,23 +91,14 @@ def triage_report(report_id: int) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    db.session.add_all(
-        [
-            StatusChange(
-                report_id=report.id,
-                from_status=ReportStatus.RECEIVED.value,
-                to_status=ReportStatus.TRIAGED.value,
-                changed_at=now,
-                changed_by=TRIAGE_ACTOR,
-            ),
-            TriageDecision(
-                report_id=report.id,
-                decided_at=now,
-                priority=decision.priority.value,
-                reasons=list(decision.reasons),
-                rules_version=RULES_VERSION,
-            ),
-        ]
+    db.session.add(
+        TriageDecision(
+            report_id=report.id,
+            decided_at=now,
+            priority=decision.priority.value,
+            reasons=list(decision.reasons),
+            rules_version=RULES_VERSION,
+        )
     )
     for item in report.evidence:
         queue_evidence_check(item.id)
