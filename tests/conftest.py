@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -181,6 +182,26 @@ def run_due_jobs(*kinds: str) -> list[tuple[str, int, object]]:
         already_run.add(job.id)
         kind, subject_id = tasks[job.task], int(job.args[0])
         done.append((kind, subject_id, run_job(kind, subject_id)))
+
+
+def at_once(app: Flask, count: int, work: Callable[[], object], timeout: float = 60) -> list[object]:
+    """`work` run by `count` threads released together, each in its own app context (its own
+    database session), as that many workers handed the same job; their results."""
+    results: list[object] = []
+    barrier = threading.Barrier(count)
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            results.append(work())
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results
 
 
 def replace_job_service(

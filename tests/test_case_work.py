@@ -407,3 +407,29 @@ def test_an_answer_that_comes_too_late_is_kept_on_the_page(app: Flask, question_
     response = answer(app, created, "Voici ma réponse, un peu tard.", [])
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Voici ma réponse, un peu tard." in page
+
+
+def test_queue_dates_are_days_in_morocco(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    """A report filed at 23:30 UTC on 10 November was filed on the 11th in Morocco (UTC+1): the
+    officer's date filters say so; and the calendar's last day is a filter, not an error."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    reference = filed_and_triaged()["reference"]
+    db.session.execute(
+        update(Report)
+        .where(Report.reference == reference)
+        .values(created_at=datetime(2026, 11, 10, 23, 30, tzinfo=UTC))
+    )
+    db.session.commit()
+    desk = signed_in()
+
+    def listed(query: str) -> bool:
+        return reference in desk.get(f"/officer/?assigned=all&{query}").get_data(as_text=True)
+
+    assert listed("from=2026-11-11&to=2026-11-11")
+    assert not listed("to=2026-11-10") and not listed("from=2026-11-12")
+    assert listed("from=2026-11-11&to=9999-12-31")

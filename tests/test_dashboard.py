@@ -39,7 +39,7 @@ def test_the_dashboard_counts_and_medians(
         .values(changed_at=now - timedelta(hours=2))
     )
     db.session.commit()
-    local = Month(now.year, now.month)
+    local = Month.containing(now)  # Morocco's month: in the last UTC hour of a month it is already the next
     with app.test_request_context():
         data = build_dashboard(local)
     assert len(data.months) == 12 and data.months[-1][0] == str(local)
@@ -87,3 +87,17 @@ def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two(
     with app.test_request_context():
         durations = select(_seconds_between(now, Report.created_at).label("seconds"))
         assert _median_hours(durations) == 2.0
+
+
+def test_months_follow_moroccos_calendar_at_the_turn_of_a_month() -> None:
+    """23:30 UTC on the last day of a month is already the next month in Morocco (UTC+1); the
+    dashboard's twelve months end with Morocco's month, whatever the hour in UTC."""
+    from datetime import UTC, datetime
+
+    from intake.stats.dashboard import last_twelve_months
+
+    turn = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
+    assert Month.containing(turn) == Month(2026, 11)
+    months = last_twelve_months(Month.containing(turn))
+    assert [str(m) for m in (months[0], months[-1])] == ["2025-12", "2026-11"]
+    assert Month(2026, 1).previous() == Month(2025, 12) and Month(2026, 12).next() == Month(2027, 1)

@@ -17,6 +17,7 @@ from intake.reports.models import EvidenceFile, Report
 from intake.triage.evidence_checks import check_evidence
 from intake.types import utcnow
 from intake.unit_of_work import commit
+from tests.conftest import at_once
 from tests.factories import PDF_BYTES, png_bytes, png_header_only
 
 GPS_TAG = 0x8825
@@ -154,26 +155,11 @@ def test_a_second_delivery_does_nothing(app: Flask, store: LocalEvidenceStore) -
 @pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_concurrent_deliveries_write_one_result(app: Flask, store: LocalEvidenceStore, backend: str) -> None:
     """Two workers check the same file at once: one result is written, the loser's preview removed."""
-    import threading
-
     item = stored_evidence(store, jpeg_with_gps(), "image/jpeg")
     item_id = item.id
     db.session.remove()
-    results: list[bool] = []
-    barrier = threading.Barrier(3)
-
-    def run() -> None:
-        with app.app_context():
-            barrier.wait()
-            results.append(check(item_id, store))
-            db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(results) == [False, False, True]
+    results = at_once(app, 3, lambda: check(item_id, store))
+    assert sorted(results, key=bool) == [False, False, True]
     previews = [p for p in store.root.rglob("*") if p.is_file() and p.name != stored_name(item_id)]
     assert len(previews) == 1
 

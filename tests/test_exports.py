@@ -106,17 +106,34 @@ def test_a_year_has_every_month(app: Flask, fmt: str, tmp_path: Any) -> None:
     assert as_counter(read_rows(output, fmt)) == expected
 
 
-def test_csv_and_json_are_written_as_they_are_read(app: Flask) -> None:
-    """Streaming: the first chunk is out before the database has been asked for the rows."""
-    from unittest import mock
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_csv_and_json_are_written_as_they_are_read(app: Flask, fmt: str) -> None:
+    """Streaming: the first chunk is out before the database has been asked for a row, and the rows
+    then come from the real aggregate query (counted as it runs, not mocked)."""
+    from sqlalchemy import event
 
-    from intake.stats import exports
+    from intake.stats.exports import EXPORT_FORMATS
 
-    with app.test_request_context(), mock.patch.object(exports, "monthly_counts") as counts:
-        chunks = exports.csv_chunks([Month(2026, 3)], "fr", None)
-        assert next(chunks) == "\ufeff" and not counts.called
-        counts.return_value = iter([])
-        assert "month,category" in "".join(chunks)
+    expected = file_reports(app)
+    queries: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "FROM reports" in statement:
+            queries.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with app.test_request_context():
+            chunks = EXPORT_FORMATS[fmt].write([Month(2026, 3)], "fr", None)
+            first = next(chunks)
+            assert queries == []  # nothing read yet: the answer starts before the rows exist
+            body = (first + b"".join(chunks)).decode("utf-8-sig")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(queries) == 1  # one aggregate query for the month
+    rows = list(csv.DictReader(io.StringIO(body))) if fmt == "csv" else json.loads(body)["rows"]
+    march = Counter({k: v for k, v in expected.items() if k[0] == "2026-03"})
+    assert as_counter(rows) == march
 
 
 def test_small_counts_are_suppressed_for_publication(app: Flask) -> None:

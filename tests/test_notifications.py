@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import logging
 import re
-import threading
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -30,6 +29,7 @@ from tests.conftest import (
     LogIn,
     MakeStaff,
     app_for,
+    at_once,
     case_action,
     csrf_token,
     current_status,
@@ -180,20 +180,7 @@ def test_concurrent_deliveries_send_once(
     run_due_jobs("case_event")
     item_id = notification().id
     db.session.remove()
-    results: list[object] = []
-    barrier = threading.Barrier(3)
-
-    def deliver() -> None:
-        with app.app_context():
-            barrier.wait()
-            results.append(run_job("notification", item_id))
-            db.session.remove()
-
-    threads = [threading.Thread(target=deliver) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = at_once(app, 3, lambda: run_job("notification", item_id))
     assert sorted(results, key=bool) == [False, False, True]
     time.sleep(0.3)
     assert len(mail_on.messages) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from intake.triage.models import GroupMember, IdentifierGroup, TriageDecision
 from intake.triage.rules import RULES_VERSION
 from intake.types import utcnow
 from intake.unit_of_work import commit
-from tests.conftest import build_app, empty_tables, replace_job_service, run_job
+from tests.conftest import at_once, build_app, empty_tables, replace_job_service, run_job
 from tests.factories import DESCRIPTION_AR, form_data, png_bytes, report_payload
 
 SCAM_URL = "https://livraison-colis-ma.example/suivi?utm_source=sms&id=1"
@@ -171,21 +170,8 @@ def test_concurrent_runs_have_one_effect(tmp_path: Path, postgres_url: str) -> N
         upgrade()
         empty_tables()
         filed = file(shared, tmp_path)
-    results: list[bool] = []
-    barrier = threading.Barrier(4)
-
-    def run() -> None:
-        with shared.app_context():
-            barrier.wait()
-            results.append(run_job("triage", filed.report_id))
-            db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(results) == [False, False, False, True]
+    results = at_once(shared, 4, lambda: run_job("triage", filed.report_id))
+    assert sorted(results, key=bool) == [False, False, False, True]
     with shared.app_context():
         assert (
             db.session.scalar(
@@ -204,20 +190,68 @@ def test_concurrent_runs_have_one_effect(tmp_path: Path, postgres_url: str) -> N
 
 
 @pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-def test_linking_reads_indexes_not_tables(app: Flask, backend: str) -> None:
-    """The queries that link a report use their indexes, whatever the size of the tables (on
-    PostgreSQL, the production database)."""
-    db.session.execute(text("SET enable_seqscan = off"))  # an empty table would be scanned otherwise
-    plans = {
-        "group": "SELECT id FROM identifier_groups WHERE kind = 'url' AND normalised = 'x'",
-        "recent": "SELECT id FROM identifier_group_members WHERE group_id = 1 AND report_created_at >= now() LIMIT 5",
-        "duplicates": "SELECT id FROM reports WHERE reporter_email = 'a@b.c' AND created_at >= now() - interval '1 day'",
-        "stuck": "SELECT id FROM reports WHERE status = 'received' AND priority IS NULL AND created_at < now() ORDER BY created_at LIMIT 500",
-    }
-    for name, query in plans.items():
-        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {query}")))
-        assert "Seq Scan" not in plan and "Index" in plan, (name, plan)
-    db.session.rollback()
+def test_linking_and_reconciling_read_indexes_not_tables(app: Flask, tmp_path: Path, backend: str) -> None:
+    """Every statement triage and the reconciler really issue (captured as they run, then explained
+    with their own parameters on PostgreSQL) reads an index, never a whole table."""
+    from sqlalchemy import event
+
+    # A day's worth of other reports (as many as IC3 receives), so the planner weighs real choices.
+    db.session.execute(
+        text(
+            "INSERT INTO reports (reference, receipt_hash, category, incident_date, description, language,"
+            " channel, anonymous, consented_at, status, priority, priority_rank, created_at, updated_at,"
+            " version, reporter_email, reporter_phone)"
+            " SELECT 'BLG-' || lpad(to_hex(g), 9, '0'), md5(g::text), 'online_shopping_fraud', DATE '2026-11-01',"
+            " 'x', 'fr', 'api', false, now(), 'triaged', 'normal', 2, now() - (g || ' seconds')::interval, now(),"
+            " 2, 'victim' || g || '@example.ma', '+2126' || lpad(g::text, 8, '0')"
+            " FROM generate_series(1, 2500) g"
+        )
+    )
+    db.session.execute(text("ANALYZE reports"))
+    db.session.commit()
+    contact = {"reporter_email": "same@example.ma", "reporter_phone": "0661234567"}
+    for _ in range(2):
+        run_job("triage", file(app, tmp_path, **contact).report_id)
+    latest = file(app, tmp_path, **contact)
+    statements: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if not many:
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        run_job("triage", latest.report_id)
+        requeue_waiting_work(timedelta(minutes=10))
+        db.session.rollback()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    reads = [
+        (sql, params)
+        for sql, params in statements
+        if sql.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT", "DELETE"))
+    ]
+    assert len(reads) > 10, reads  # the capture saw the work
+    plans = []
+    with db.engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("SET enable_seqscan = off")  # tiny tables would be scanned otherwise
+        for sql, params in reads:
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan" not in plan, (sql, plan)
+            plans.append(plan)
+        connection.rollback()
+    used = "\n".join(plans)
+    # the indexes each part of the work is meant to read (named by hand, from the models)
+    for index in (
+        "uq_identifier_groups_kind",  # one group per identifier (upsert)
+        "ix_identifier_group_members_recent",  # the campaign count over a bounded range
+        "ix_reports_reporter_email",  # probable duplicates: the same contact
+        "ix_reports_reporter_phone",
+        "ix_outbox_subject",  # the reconciler: no live job for this subject
+    ):
+        assert index in used, index
 
 
 def test_the_reconciler_requeues_only_reports_whose_job_was_lost(
@@ -338,3 +372,22 @@ def test_the_reconciler_requeues_evidence_checks_whose_job_was_lost(app: Flask, 
     commit()
     subjects = db.session.scalars(select(OutboxJob.subject).order_by(OutboxJob.id.desc()).limit(1)).all()
     assert subjects == [f"evidence:{evidence_id}"]
+
+
+def test_the_filing_date_is_moroccos_not_utcs(app: Flask, tmp_path: Path) -> None:
+    """Filed at 23:30 UTC on 10 November, which is 00:30 on the 11th in Morocco: money lost on the 7th
+    was lost four days before filing, not three, so `recent_money_loss` does not fire."""
+    from datetime import UTC, date, datetime
+
+    filed = file(app, tmp_path, incident_date="2026-11-07", **anonymous(suspects=[]))
+    db.session.execute(
+        update(Report)
+        .where(Report.id == filed.report_id)
+        .values(created_at=datetime(2026, 11, 10, 23, 30, tzinfo=UTC), incident_date=date(2026, 11, 7))
+    )
+    db.session.commit()
+    run_job("triage", filed.report_id)
+    reasons = db.session.scalar(
+        select(TriageDecision.reasons).where(TriageDecision.report_id == filed.report_id)
+    )
+    assert reasons is not None and "recent_money_loss" not in reasons
