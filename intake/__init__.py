@@ -58,7 +58,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     configure_logging(app)
-    announce_notification_channels(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -90,12 +89,6 @@ def register_unit_of_work(app: Flask) -> None:
 def configure_logging(app: Flask) -> None:
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def announce_notification_channels(app: Flask) -> None:
-    from intake.notifications.channels import announce_channels
-
-    announce_channels(app.config)
 
 
 def register_extensions(app: Flask) -> None:

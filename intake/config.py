@@ -6,6 +6,7 @@ transport under `var/broker/`. Both are real: a worker process consumes the same
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 MiB = 1024 * 1024
 
 
@@ -69,12 +71,23 @@ def secret_key(env: Mapping[str, str], db_url: str) -> str:
 SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _port_is_valid(url: str) -> bool:
+    try:
+        urlsplit(url).port  # noqa: B018 - reading it is the check (ValueError when malformed)
+    except ValueError:
+        return False
+    return True
+
+
 def _smtp_url(env: Mapping[str, str]) -> str | None:
     url = env.get("SMTP_URL") or None
     if url is None:
         return None
     parts = urlsplit(url)
-    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname or not _port_is_valid(url):
         raise ConfigurationError(
             "SMTP_URL must look like smtp://host:25, smtps://user:password@host:465 or "
             "smtp+starttls://user:password@host:587"
@@ -87,32 +100,39 @@ def _smtp_url(env: Mapping[str, str]) -> str | None:
 
 
 def _sms_url(env: Mapping[str, str]) -> str | None:
+    """Phone numbers and credentials go to the gateway: over TLS, unless it runs on this very host."""
     url = env.get("SMS_URL") or None
-    if url is not None and (urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname):
-        raise ConfigurationError("SMS_URL must be the gateway's http:// or https:// address (see the README)")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or not _port_is_valid(url):
+        raise ConfigurationError("SMS_URL must be the gateway's https:// address (see the README)")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ConfigurationError("SMS_URL must use https:// (plain http only to a gateway on this host)")
     return url
 
 
-def _public_url(env: Mapping[str, str], db_url: str, channels: bool) -> str:
+def _public_url(env: Mapping[str, str], channels: bool) -> str:
     """The address citizens open, as the outside world sees it: links in messages are built from it,
     never from a request's own Host header."""
     url = (env.get("PUBLIC_URL") or "").rstrip("/")
     if not url:
-        if channels and not is_embedded_database(db_url):
+        if channels:
             raise ConfigurationError(
                 "PUBLIC_URL must be set with SMTP_URL or SMS_URL (for example https://blagh.example.ma): "
                 "it is the address that notifications point citizens to"
             )
         return f"http://127.0.0.1:{env.get('PORT') or 5000}"
     parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+    plain = not (parts.username or parts.password or parts.query or parts.fragment)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or not plain or not _port_is_valid(url):
         raise ConfigurationError(
-            "PUBLIC_URL must be an http:// or https:// address, such as https://blagh.example.ma"
+            "PUBLIC_URL must be a plain http:// or https:// address, such as https://blagh.example.ma"
         )
     return url
 
 
-def notification_settings(env: Mapping[str, str], db_url: str) -> dict[str, Any]:
+def notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Where notifications go out (SMTP, an SMS gateway), from whom, and which address they link to."""
     smtp_url, sms_url = _smtp_url(env), _sms_url(env)
     mail_from = env.get("MAIL_FROM") or ""
@@ -124,7 +144,7 @@ def notification_settings(env: Mapping[str, str], db_url: str) -> dict[str, Any]
         "SMTP_URL": smtp_url,
         "MAIL_FROM": mail_from or None,
         "SMS_URL": sms_url,
-        "PUBLIC_URL": _public_url(env, db_url, bool(smtp_url or sms_url)),
+        "PUBLIC_URL": _public_url(env, bool(smtp_url or sms_url)),
         # News within this many seconds of the first makes one message, not one per change.
         "NOTIFY_BATCH_SECONDS": float(env.get("NOTIFY_BATCH_SECONDS") or 300),
         # A message the server could not take is tried again after this, then twice as long each
@@ -155,6 +175,21 @@ def broker_settings(env: Mapping[str, str]) -> dict[str, Any]:
         },
         "queue": queue_name,
     }
+
+
+# Settings that were renamed: the old name still works, with a warning, until it is changed.
+RENAMED_SETTINGS = {
+    "RECONCILE_AFTER": "TRIAGE_RECONCILE_AFTER",
+    "RECONCILE_INTERVAL": "TRIAGE_RECONCILE_INTERVAL",
+}
+
+
+def _renamed(env: Mapping[str, str], name: str) -> str | None:
+    old = RENAMED_SETTINGS[name]
+    if env.get(name) or not env.get(old):
+        return env.get(name)
+    log.warning("configuration: %s is now called %s; rename it", old, name)
+    return env.get(old)
 
 
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -214,11 +249,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The reconciler queues again the work of any kind of job (a report still `received`, a file
         # still unchecked…) this many seconds after its last job was published (a flushed Redis, a
         # lost message); it runs every interval.
-        "RECONCILE_AFTER": float(env.get("RECONCILE_AFTER") or 600),
-        "RECONCILE_INTERVAL": float(env.get("RECONCILE_INTERVAL") or 60),
+        "RECONCILE_AFTER": float(_renamed(env, "RECONCILE_AFTER") or 600),
+        "RECONCILE_INTERVAL": float(_renamed(env, "RECONCILE_INTERVAL") or 60),
         # An identifier seen in this many reports within CAMPAIGN_WINDOW_DAYS marks a campaign.
         "CAMPAIGN_THRESHOLD": int(env.get("CAMPAIGN_THRESHOLD") or 5),
         "CAMPAIGN_WINDOW_DAYS": int(env.get("CAMPAIGN_WINDOW_DAYS") or 30),
-        **notification_settings(env, db_url),
+        **notification_settings(env),
     }
     return config

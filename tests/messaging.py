@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, AuthResult, LoginPassword
 
 from tests.processes import free_port, wait_for
 
@@ -33,12 +33,17 @@ class _Collector:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.server.data_reply:
+            return self.server.data_reply
         message = message_from_bytes(envelope.content, policy=default_policy)
         assert isinstance(message, EmailMessage)
         with self.server.lock:
             self.server.messages.append(message)
             self.server.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> Any:
+        return self.server.quit_reply or MISSING
 
 
 class MailServer:
@@ -58,6 +63,8 @@ class MailServer:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refused: set[str] = set()
+        self.data_reply: str | None = None  # e.g. "451 4.3.0 Try again later": refuse every message
+        self.quit_reply: str | None = None  # e.g. "451 Bye": answer QUIT badly, after taking the message
         self.lock = threading.Lock()
         self.login = login
         self.starttls = starttls
@@ -147,6 +154,7 @@ class SmsGatewayServer:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.status = 200
+        self.location: str | None = None  # sent with a 3xx status
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -157,6 +165,8 @@ class SmsGatewayServer:
                     {"path": self.path, "headers": dict(self.headers), "body": json.loads(body or b"{}")}
                 )
                 self.send_response(gateway.status)
+                if gateway.location:
+                    self.send_header("Location", gateway.location)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(b'{"queued": true}')
@@ -175,3 +185,29 @@ class SmsGatewayServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class GarbageServer:
+    """Answers every connection with bytes that are not HTTP, then hangs up."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.port = self.socket.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"NOT-HTTP nonsense\r\n\r\n")
+
+    def stop(self) -> None:
+        self.socket.close()

@@ -433,3 +433,32 @@ def test_queue_dates_are_days_in_morocco(
     assert listed("from=2026-11-11&to=2026-11-11")
     assert not listed("to=2026-11-10") and not listed("from=2026-11-12")
     assert listed("from=2026-11-11&to=9999-12-31")
+
+
+def test_a_blank_answer_is_refused_and_the_files_are_not_kept(
+    app: Flask, question_asked: AskQuestion
+) -> None:
+    """Spaces and control characters alone are no answer: 422 beside the form, nothing stored."""
+    created, _ = question_asked()
+    response = answer(app, created, "  \n\t\x07  ", [(io.BytesIO(png_bytes()), "capture.png")])
+    assert response.status_code == 422 and "Écrivez votre réponse." in response.get_data(as_text=True)
+    assert current_status(created["reference"]) == "needs_info"
+    assert db.session.scalar(select(EvidenceFile.id)) is None
+
+
+def test_a_move_decided_on_an_old_version_is_a_conflict_not_a_refusal(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    """Officer B read the report in progress; officer A resolved it meanwhile. B's question is a 409
+    with the new state on the page (not "this status cannot follow"), and so is B's stale claim."""
+    reference = filed_and_triaged()["reference"]
+    first = signed_in(email="a@police.example.ma")
+    case_action(first, reference, "claim")
+    case_action(first, reference, "status", status="in_progress")
+    boss = signed_in("supervisor")
+    seen = version_of(boss, reference)
+    assert case_action(first, reference, "status", status="resolved").status_code == 303
+    late = case_action(boss, reference, "status", seen, status="needs_info", message="Une question ?")
+    assert late.status_code == 409 and "Une question ?" in late.get_data(as_text=True)
+    stale_claim = case_action(boss, reference, "claim", seen)
+    assert stale_claim.status_code == 409 and current_status(reference) == "resolved"

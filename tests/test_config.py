@@ -70,3 +70,13 @@ def test_readyz_is_503_when_the_database_is_down(tmp_path: Path) -> None:
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["checks"]["database"] is False
+
+
+def test_a_renamed_setting_still_works_and_says_its_new_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config({"VAR_DIR": str(tmp_path), "TRIAGE_RECONCILE_AFTER": "900"})
+    assert config["RECONCILE_AFTER"] == 900
+    assert "TRIAGE_RECONCILE_AFTER is now called RECONCILE_AFTER" in caplog.text
+    new = load_config({"VAR_DIR": str(tmp_path), "TRIAGE_RECONCILE_AFTER": "900", "RECONCILE_AFTER": "30"})
+    assert new["RECONCILE_AFTER"] == 30  # the new name wins

@@ -39,7 +39,7 @@ EXPECTED_INDEXES = {
     "suspect_identifiers": {"ix_suspect_identifiers_match"},
     "outbox": {"ix_outbox_pending", "ix_outbox_subject", "ix_outbox_dead"},
     "case_events": {"ix_case_events_report", "ix_case_events_undispatched"},
-    "notifications": {"ix_notifications_waiting", "uq_notifications_open"},
+    "notifications": {"ix_notifications_waiting", "uq_notifications_open", "ix_notifications_report"},
 }
 BEFORE_TYPED_ACTORS = "4f5411941200"  # status_history.changed_by was a string: "citizen", "staff:12"
 

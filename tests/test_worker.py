@@ -45,6 +45,8 @@ def test_form_and_api_reports_reach_triaged_through_the_worker(
                 what=f"{reference} triaged\n{log_tail(log)}",
             )
 
+    said = [line for line in log.read_text().splitlines() if "SMTP_URL is not set" in line]
+    assert len(said) == 1, said  # the worker says once, as it starts, that no e-mail will be sent
     api_status = client.get(
         f"/api/v1/reports/{by_api.json['reference']}/status", headers={"X-Receipt": by_api.json["receipt"]}
     ).json

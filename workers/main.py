@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from intake import create_app
 from intake.extensions import db
+from intake.notifications.channels import announce_channels
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
@@ -16,3 +17,9 @@ def fresh_connections_in_each_child(**_: Any) -> None:
     """A forked pool process must not share the parent's pooled database connections."""
     with flask_app.app_context():
         db.engine.dispose(close=False)
+
+
+@worker_ready.connect
+def say_which_channels_are_off(**_: Any) -> None:
+    """The worker is what sends notifications: it says once, as it starts, which channels are off."""
+    announce_channels(flask_app.config)

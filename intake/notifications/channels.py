@@ -16,17 +16,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
+from http.client import HTTPException
 from typing import Any, Protocol
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
-from urllib.request import Request, urlopen
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from intake.notifications.models import NotificationChannel
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT = 30.0
 SMS_TIMEOUT = 15.0
-_announced: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,27 @@ class SmtpChannel:
         return mail
 
     def send(self, recipient: str, notice: Notice, idempotency_key: str) -> None:
-        mail = self.message(recipient, notice, idempotency_key)
         try:
-            with self._connect() as server:
-                if self.username:
-                    server.login(self.username, self.password or "")
-                server.send_message(mail)
+            mail = self.message(recipient, notice, idempotency_key)
+            server = self._connect()
+        except (smtplib.SMTPException, OSError, ValueError) as error:  # unreachable, refused, TLS
+            raise DeliveryFailed(type(error).__name__, False) from None
+        try:
+            if self.username:
+                server.login(self.username, self.password or "")
+            self._hand_over(server, mail)
+        except smtplib.SMTPResponseException as error:  # sender refused, authentication, 4xx…
+            raise DeliveryFailed(f"{type(error).__name__} (SMTP {error.smtp_code})", False) from None
+        except (smtplib.SMTPException, OSError) as error:  # cut, timed out, no AUTH or STARTTLS
+            raise DeliveryFailed(type(error).__name__, False) from None
+        finally:
+            _close(server)
+
+    @staticmethod
+    def _hand_over(server: smtplib.SMTP, mail: EmailMessage) -> None:
+        """MAIL, RCPT, DATA: what the server says about this message (not about the connection)."""
+        try:
+            server.send_message(mail)
         except smtplib.SMTPRecipientsRefused as error:
             codes = sorted({code for code, _ in error.recipients.values()})
             raise DeliveryFailed(f"recipient refused (SMTP {codes})", all(c >= 500 for c in codes)) from None
@@ -98,12 +113,11 @@ class SmtpChannel:
             raise DeliveryFailed(
                 f"message refused (SMTP {error.smtp_code})", error.smtp_code >= 500
             ) from None
-        except smtplib.SMTPResponseException as error:  # sender refused, authentication, 4xx…
-            raise DeliveryFailed(f"{type(error).__name__} (SMTP {error.smtp_code})", False) from None
-        except (smtplib.SMTPException, OSError) as error:  # refused, unreachable, timed out, TLS
-            raise DeliveryFailed(type(error).__name__, False) from None
+        except smtplib.SMTPNotSupportedError:  # an address that needs SMTPUTF8, which it lacks
+            raise DeliveryFailed("the server cannot take this address (no SMTPUTF8)", True) from None
 
     def _connect(self) -> smtplib.SMTP:
+        """A connection, upgraded to TLS when asked (never logged in or used before that)."""
         context = ssl.create_default_context()
         if self.scheme == "smtps":
             return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
@@ -117,10 +131,28 @@ class SmtpChannel:
         return server
 
 
+def _close(server: smtplib.SMTP) -> None:
+    """QUIT, or just hang up: once the server has taken the message (250 after DATA), nothing said
+    while leaving may make it look unsent, or it would be sent again."""
+    try:
+        server.quit()
+    except (smtplib.SMTPException, OSError):
+        server.close()
+
+
+class _NoRedirects(HTTPRedirectHandler):
+    """A gateway that answers with a redirect is misconfigured: following it would carry the
+    credentials and the phone number to another address, as a GET that sends nothing."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 class SmsGateway:
     """POSTs `{"to": "+2126…", "text": "…"}` (JSON) to `SMS_URL`. `{to}` and `{text}` in the URL are
     replaced (URL-encoded) for gateways that read the query string; credentials in the URL
-    (`https://user:key@…`) are sent as HTTP Basic authentication. A 2xx answer is a success."""
+    (`https://user:key@…`) are sent as HTTP Basic authentication. A 2xx answer is a success;
+    redirects are not followed."""
 
     name = NotificationChannel.SMS.value
 
@@ -142,18 +174,19 @@ class SmsGateway:
                 netloc += f":{parts.port}"
             url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
         body = json.dumps({"to": recipient, "text": notice.short}, ensure_ascii=False).encode()
-        return Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s), checked in intake.config
+        return Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - https (or loopback http), checked in intake.config
 
     def send(self, recipient: str, notice: Notice, idempotency_key: str) -> None:
         request = self.request(recipient, notice)
         request.add_header("Idempotency-Key", idempotency_key)
         try:
-            with urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 - http(s), checked in intake.config
+            with build_opener(_NoRedirects).open(request, timeout=self.timeout) as answer:
                 answer.read()
         except HTTPError as error:
-            permanent = 400 <= error.code < 500 and error.code not in {408, 429}
-            raise DeliveryFailed(f"gateway answered HTTP {error.code}", permanent) from None
-        except (URLError, OSError) as error:
+            # Only "this request is wrong" is final; a wrong key or address (401, 403, 404), a
+            # redirect, a busy or broken gateway are the operator's to fix: tried again, not lost.
+            raise DeliveryFailed(f"gateway answered HTTP {error.code}", error.code in {400, 422}) from None
+        except (URLError, OSError, HTTPException) as error:
             raise DeliveryFailed(type(error).__name__, False) from None
 
 
@@ -171,8 +204,8 @@ def enabled_channels(config: Mapping[str, Any]) -> list[str]:
 
 
 def announce_channels(config: Mapping[str, Any]) -> None:
-    """Say once per process which channels are off, so that an operator is not left wondering."""
+    """Say which channels are off, so that an operator is not left wondering (the worker calls this
+    once, as it starts: it is what sends)."""
     for setting, what in (("SMTP_URL", "e-mail"), ("SMS_URL", "SMS")):
-        if not config.get(setting) and setting not in _announced:
-            _announced.add(setting)
-            log.info("notifications: %s is not set; no %s will be sent", setting, what)
+        if not config.get(setting):
+            log.warning("notifications: %s is not set; no %s will be sent", setting, what)

@@ -66,4 +66,6 @@ class Notification(Model):
         ),
         # The reconciler looks for notifications left waiting.
         Index("ix_notifications_waiting", "state", "due_at"),
+        # A report's notifications (its page, its deletion by retention).
+        Index("ix_notifications_report", "report_id", "id"),
     )

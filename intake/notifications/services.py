@@ -29,6 +29,7 @@ from intake.notifications.models import (
 from intake.outbox.services import enqueue
 from intake.reports.models import CaseEvent, CaseEventKind, Report, ReportStatus
 from intake.types import utcnow
+from intake.unit_of_work import commit
 
 log = logging.getLogger(__name__)
 # What a reporter is told about: a question for them, a message, and the end of the road.
@@ -46,8 +47,22 @@ def is_news(event: CaseEvent) -> bool:
     return event.kind == CaseEventKind.STATUS and event.to_status in NEWS_STATUSES
 
 
+def _chosen_channels(report: Report) -> list[str]:
+    """The channels that are set up, that the reporter asked for, and on which they can be reached."""
+    reachable = {
+        NotificationChannel.EMAIL.value: report.notify_email and bool(report.reporter_email),
+        NotificationChannel.SMS.value: report.notify_sms and bool(report.reporter_phone),
+    }
+    return [channel for channel in enabled_channels(current_app.config) if reachable[channel]]
+
+
 def wants(event: CaseEvent) -> bool:
-    return is_news(event) and bool(enabled_channels(current_app.config))
+    """News for a reporter who asked to hear of it (the report is already in the session: the change
+    that records the event has just loaded it)."""
+    if not is_news(event) or not enabled_channels(current_app.config):
+        return False
+    report = db.session.get(Report, event.report_id)
+    return report is not None and bool(_chosen_channels(report))
 
 
 def plan(event: CaseEvent) -> None:
@@ -55,14 +70,9 @@ def plan(event: CaseEvent) -> None:
     report = db.session.get(Report, event.report_id)
     if report is None:
         return
-    chosen = {
-        NotificationChannel.EMAIL.value: report.notify_email and bool(report.reporter_email),
-        NotificationChannel.SMS.value: report.notify_sms and bool(report.reporter_phone),
-    }
     batch = timedelta(seconds=current_app.config["NOTIFY_BATCH_SECONDS"])
-    for channel in enabled_channels(current_app.config):
-        if chosen[channel]:
-            _open_or_join(report.id, channel, event, event.at + batch)
+    for channel in _chosen_channels(report):
+        _open_or_join(report.id, channel, event, event.at + batch)
 
 
 def _open_or_join(report_id: int, channel: str, event: CaseEvent, due_at: datetime) -> None:
@@ -129,7 +139,7 @@ def deliver(notification_id: int) -> bool:
         return False
     # This service commits the claim itself, before anything leaves: a second delivery of the job,
     # or the reconciler's, must find it held and stand back. The outcome is the job's unit of work.
-    db.session.commit()
+    commit()
     item = db.session.get(Notification, notification_id)
     report = db.session.get(Report, item.report_id) if item else None
     if item is None or report is None:
@@ -139,30 +149,39 @@ def deliver(notification_id: int) -> bool:
     if recipient is None or transport is None:
         _finish(item, NotificationState.FAILED, "no recipient, or the channel is off")
         return False
-    notice = compose(report.reference, report.language, current_app.config["PUBLIC_URL"])
     try:
+        notice = compose(report.reference, report.language, current_app.config["PUBLIC_URL"])
         transport.send(recipient, notice, f"blagh-notification-{item.id}")
     except DeliveryFailed as failure:
         if failure.permanent:
             _finish(item, NotificationState.FAILED, failure.reason)
             log.warning("notification %s (%s) refused for good: %s", item.id, item.channel, failure.reason)
         else:
-            pause = _pause(item.attempts)
-            _finish(item, NotificationState.PENDING, failure.reason)
-            item.due_at = utcnow() + pause
-            enqueue("notification", item.id, not_before=item.due_at)
-            log.warning(
-                "notification %s (%s) not sent (%s); next try in %s s",
-                item.id,
-                item.channel,
-                failure.reason,
-                int(pause.total_seconds()),
-            )
+            _retry_later(item, failure.reason)
+        return False
+    except Exception as error:  # an answer nobody foresaw: kept and tried again, never lost
+        log.exception("notification %s (%s): unexpected failure", item.id, item.channel)
+        _retry_later(item, type(error).__name__)
         return False
     _finish(item, NotificationState.SENT, None)
     item.sent_at = utcnow()
     log.info("notification %s sent by %s (%s event(s))", item.id, item.channel, item.event_count)
     return True
+
+
+def _retry_later(item: Notification, reason: str) -> None:
+    """Back to pending, with a job that waits for the next try (the job's commit keeps both)."""
+    pause = _pause(item.attempts)
+    _finish(item, NotificationState.PENDING, reason)
+    item.due_at = utcnow() + pause
+    enqueue("notification", item.id, not_before=item.due_at)
+    log.warning(
+        "notification %s (%s) not sent (%s); next try in %s s",
+        item.id,
+        item.channel,
+        reason,
+        int(pause.total_seconds()),
+    )
 
 
 def _finish(item: Notification, state: NotificationState, reason: str | None) -> None:
@@ -172,8 +191,10 @@ def _finish(item: Notification, state: NotificationState, reason: str | None) ->
 
 
 def _pause(attempts: int) -> timedelta:
+    """NOTIFY_RETRY_SECONDS, doubled at each failure, at most LONGEST_PAUSE (the exponent is capped
+    first: two to the power of the attempts of a week-long outage would not fit a timedelta)."""
     first = timedelta(seconds=current_app.config["NOTIFY_RETRY_SECONDS"])
-    return min(first * 2 ** max(attempts - 1, 0), LONGEST_PAUSE)
+    return min(first * 2 ** min(max(attempts - 1, 0), 20), LONGEST_PAUSE)
 
 
 def notifications_waiting(cutoff: datetime) -> Select[int]:

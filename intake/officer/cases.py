@@ -17,7 +17,7 @@ from intake.officer.audit import record
 from intake.officer.models import CaseNote
 from intake.reports.events import record_event
 from intake.reports.models import OPEN_STATUSES, ActorKind, CaseEventKind, Report, ReportMessage, ReportStatus
-from intake.reports.status import Actor, StatusConflict, StatusRefused, amend, move
+from intake.reports.status import Actor, StatusConflict, StatusRefused, amend, move, refuse_stale
 from intake.staff.models import Staff, is_supervisor
 from intake.types import utcnow
 
@@ -78,6 +78,7 @@ def _text(value: str | None, required: LazyString | None) -> str | None:
 def assign(report: Report, version: int, officer: Officer, assignee_id: int | None = None) -> None:
     """Claim (no assignee: oneself) or, for supervisors, assign to someone; a triaged report becomes
     `assigned`, any other open report just changes hands (and version)."""
+    refuse_stale(report, version)
     target = officer.staff_id if assignee_id is None else assignee_id
     supervisor = is_supervisor(officer.role)
     if target != officer.staff_id and not supervisor:
@@ -91,6 +92,8 @@ def assign(report: Report, version: int, officer: Officer, assignee_id: int | No
         raise CaseError(_l("Choose an active member of staff."))
     if report.status == ReportStatus.TRIAGED.value:
         _move(report, ReportStatus.ASSIGNED.value, officer, version, assigned_to_id=target)
+    elif report.assigned_to_id == target:
+        return  # already theirs: nothing changes, nothing to tell
     else:
         amend(
             report,

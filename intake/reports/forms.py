@@ -356,7 +356,8 @@ class AnswerForm(TrackForm):
     answer = TextAreaField(
         _l("Your answer"),
         validators=[
-            InputRequired(_l("Write your answer.")),
+            # after the text is cleaned: blank or invisible characters alone are no answer
+            DataRequired(_l("Write your answer.")),
             Length(
                 max=ANSWER_MAX,
                 message=_l("Your answer is too long (%(max)s characters at most).", max=ANSWER_MAX),

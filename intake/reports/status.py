@@ -104,6 +104,7 @@ def move(
     (or, with `expected_version`, at the version) it was read in.
     """
     source = report.status
+    refuse_stale(report, expected_version)
     if not may_move(source, to, actor.who):
         raise StatusRefused("workflow")
     if actor.kind is ActorKind.STAFF and to in REASON_REQUIRED and not reason:
@@ -142,6 +143,7 @@ def amend(
 ) -> CaseEvent:
     """A change that keeps the status but that whoever acts next must see (a new assignee): the
     version moves on, so an officer who read the report before it gets a conflict."""
+    refuse_stale(report, expected_version)
     now = utcnow()
     _write(report, expected_version, now, **values)
     return record_event(
@@ -153,6 +155,13 @@ def amend(
         to_status=report.status,
         at=now,
     )
+
+
+def refuse_stale(report: Report, expected_version: int | None) -> None:
+    """A change decided on an older version is a conflict before anything else: the actor saw
+    another state, so the workflow's answer for the current one would not be theirs."""
+    if expected_version is not None and expected_version != report.version:
+        raise StatusConflict()
 
 
 def _write(report: Report, expected_version: int | None, now: datetime, **values: Any) -> None:

@@ -10,10 +10,10 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response
 
-from intake.staff.models import ALL_STAFF, SUPERVISORS, Role
+from intake.staff.models import ALL_STAFF, Role
 from intake.staff.services import SignedIn, session_staff
 
-__all__ = ["ALL_STAFF", "PUBLIC", "SUPERVISORS", "public", "roles"]
+__all__ = ["ALL_STAFF", "PUBLIC", "public", "roles"]
 View = TypeVar("View", bound=Callable[..., Any])
 PUBLIC = "public"
 _ACCESS = "_blagh_access"

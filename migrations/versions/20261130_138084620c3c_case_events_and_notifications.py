@@ -52,9 +52,10 @@ def upgrade():
     with op.batch_alter_table('status_history', schema=None) as batch_op:
         batch_op.add_column(sa.Column('actor_kind', sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column('actor_staff_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
+    # Only the three forms the code ever wrote; anything else stays NULL and NOT NULL refuses it.
     op.execute(
         "UPDATE status_history SET actor_kind = CASE WHEN changed_by LIKE 'staff:%' THEN 'staff'"
-        " WHEN changed_by = 'triage' THEN 'triage' ELSE 'citizen' END"
+        " WHEN changed_by = 'triage' THEN 'triage' WHEN changed_by = 'citizen' THEN 'citizen' END"
     )
     op.execute(
         "UPDATE status_history SET actor_staff_id = CAST(substr(changed_by, 7) AS INTEGER)"
@@ -92,6 +93,7 @@ def upgrade():
     sa.UniqueConstraint('first_event_id', 'channel', name=op.f('uq_notifications_first_event_id'))
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_report', ['report_id', 'id'], unique=False)
         batch_op.create_index('ix_notifications_waiting', ['state', 'due_at'], unique=False)
         batch_op.create_index('uq_notifications_open', ['report_id', 'channel'], unique=True, postgresql_where=sa.text("state IN ('pending', 'sending')"), sqlite_where=sa.text("state IN ('pending', 'sending')"))
 
@@ -103,6 +105,7 @@ def downgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('uq_notifications_open', postgresql_where=sa.text("state IN ('pending', 'sending')"), sqlite_where=sa.text("state IN ('pending', 'sending')"))
         batch_op.drop_index('ix_notifications_waiting')
+        batch_op.drop_index('ix_notifications_report')
 
     op.drop_table('notifications')
     with op.batch_alter_table('status_history', schema=None) as batch_op:
