@@ -17,7 +17,7 @@ from intake.officer.audit import record
 from intake.officer.models import CaseNote
 from intake.reports.events import record_event
 from intake.reports.models import OPEN_STATUSES, ActorKind, CaseEventKind, Report, ReportMessage, ReportStatus
-from intake.reports.status import Actor, StatusConflict, StatusRefused, amend, move, refuse_stale
+from intake.reports.status import Actor, StatusRefused, amend, move, refuse_stale
 from intake.staff.models import Staff, is_supervisor
 from intake.types import utcnow
 
@@ -29,8 +29,6 @@ REFUSALS = {
     "reason": _l("Give the reason."),
     "message": _l("Write the question for the citizen."),
 }
-
-__all__ = ["CaseError", "Officer", "StatusConflict", "add_note", "assign", "change_status", "send_message"]
 
 
 class CaseError(ValueError):

@@ -18,7 +18,6 @@ from intake.officer.audit import record, trail
 from intake.officer.cases import (
     CaseError,
     Officer,
-    StatusConflict,
     add_note,
     assign,
     change_status,
@@ -34,6 +33,7 @@ from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report
 from intake.reports.services import safe_file_name
+from intake.reports.status import StatusConflict
 from intake.reports.workflow import REASON_REQUIRED, allowed_next
 from intake.staff.access import ALL_STAFF, roles
 from intake.staff.models import is_supervisor

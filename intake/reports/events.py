@@ -4,7 +4,6 @@ notifications now, retention and statistics later; a new consequence is one more
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +14,6 @@ from intake.extensions import db
 from intake.outbox.services import enqueue
 from intake.reports.models import ActorKind, CaseEvent, CaseEventKind
 from intake.types import utcnow
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
