@@ -16,6 +16,8 @@ ENVIRONMENT_KEYS = (
     "DATABASE_URL",
     "REDIS_URL",
     "SECRET_KEY",
+    "DATA_KEYS",
+    "BLIND_INDEX_KEY",
     "VAR_DIR",
     "EVIDENCE_DIR",
     "EXPORT_DIR",
@@ -169,11 +171,13 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """One CLI group per domain: `jobs`, `users`, `export`."""
+    """One CLI group per domain: `jobs`, `users`, `export`, `keys` (also a plugin: see its module)."""
     from intake.outbox.commands import jobs
+    from intake.privacy.commands import keys
     from intake.staff.commands import users
     from intake.stats.commands import export
 
     app.cli.add_command(jobs)
     app.cli.add_command(users)
     app.cli.add_command(export)
+    app.cli.add_command(keys)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from intake.privacy.keys import BadKeySetting, KeyRing, generated_keys, parse_keyring
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 MiB = 1024 * 1024
@@ -66,6 +68,25 @@ def secret_key(env: Mapping[str, str], db_url: str) -> str:
             "a generated key would differ between hosts and break sessions and CSRF tokens."
         )
     return _generated_secret_key(var_dir(env))
+
+
+def keyring(env: Mapping[str, str], db_url: str) -> KeyRing:
+    """DATA_KEYS and BLIND_INDEX_KEY (intake.privacy.keys): required with a server database, generated
+    once into var/keys.env (0600) for the embedded default. A missing or malformed one stops the start."""
+    values = {name: env.get(name, "") for name in ("DATA_KEYS", "BLIND_INDEX_KEY")}
+    if not all(values.values()):
+        missing = [name for name, value in values.items() if not value]
+        if not is_embedded_database(db_url):
+            raise ConfigurationError(
+                f"{' and '.join(missing)} must be set when DATABASE_URL points at a server database "
+                "(`flask --app intake keys generate` prints a fresh pair); without them the victims' data "
+                "cannot be encrypted or read"
+            )
+        values = {**generated_keys(var_dir(env)), **{name: value for name, value in values.items() if value}}
+    try:
+        return parse_keyring(values["DATA_KEYS"], values["BLIND_INDEX_KEY"])
+    except BadKeySetting as error:
+        raise ConfigurationError(str(error)) from error
 
 
 SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
@@ -202,6 +223,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # hide_parameters: a failed statement is logged without the values (names, e-mails, descriptions).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SECRET_KEY": secret_key(env, db_url),
+        "KEYRING": keyring(env, db_url),
         "VAR_DIR": str(folder),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(folder / "evidence"),
         "EXPORT_DIR": env.get("EXPORT_DIR") or str(folder / "exports"),

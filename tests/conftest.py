@@ -29,6 +29,10 @@ from tests.factories import report_payload
 from tests.services import fresh_postgres_database, redis_url_or_skip
 
 TEST_SECRET = "test-secret-key-not-for-production"
+# Fixed keys for the tests, so that the web app a test builds and the worker it starts read each other's
+# data (the embedded default's generated keys are tested in tests/test_privacy_keys.py).
+TEST_DATA_KEYS = "t1:" + "QkxBR0gtdGVzdC1kYXRhLWtleS0wMDAwMDAwMDAwMDA"
+TEST_BLIND_INDEX_KEY = "QkxBR0gtdGVzdC1ibGluZC1pbmRleC0wMDAwMDAwMDA"
 
 
 def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> Flask:
@@ -36,6 +40,8 @@ def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> 
         "TESTING": True,
         "VAR_DIR": str(var_dir),
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEYS": TEST_DATA_KEYS,
+        "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         # Tests post many reports from one address; tests/test_rate_limits.py turns the limiter on.
         "RATELIMIT_ENABLED": False,
@@ -114,6 +120,8 @@ def worker_env(
     env = {
         "VAR_DIR": str(var_dir),
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEYS": TEST_DATA_KEYS,
+        "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
         **extra,

@@ -25,7 +25,7 @@ from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Report, StatusChange
 from intake.reports.services import file_report
 from intake.triage.models import TriageDecision
-from tests.conftest import TEST_SECRET, build_app, empty_tables
+from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEYS, TEST_SECRET, build_app, empty_tables
 from tests.factories import report_payload
 from tests.processes import RedisServer, celery_worker, kill, log_tail, start_worker, wait_for
 from tests.services import unavailable
@@ -50,6 +50,8 @@ def stack(tmp_path: Path, postgres_url: str) -> Iterator[Stack]:
     env = {
         "VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": TEST_SECRET,
+        "DATA_KEYS": TEST_DATA_KEYS,
+        "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
         "DATABASE_URL": postgres_url,
         "REDIS_URL": redis.url,
         "CELERY_QUEUE": f"blagh-faults-{uuid.uuid4().hex[:8]}",

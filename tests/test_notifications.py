@@ -28,6 +28,8 @@ from intake.reports.models import CaseEvent
 from intake.types import utcnow
 from intake.unit_of_work import commit
 from tests.conftest import (
+    TEST_BLIND_INDEX_KEY,
+    TEST_DATA_KEYS,
     AskQuestion,
     LogIn,
     MakeStaff,
@@ -341,6 +343,8 @@ def test_mail_goes_over_tls_with_a_login(
                 "MAIL_FROM": MAIL_FROM,
                 "DATABASE_URL": "postgresql://x/y",
                 "SECRET_KEY": "k",
+                "DATA_KEYS": TEST_DATA_KEYS,
+                "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
             },
             "PUBLIC_URL must be set",
         ),

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
+from intake.privacy.sealing import SealedField
 from intake.types import BigId, UTCDateTime, utcnow
 
 
@@ -20,7 +21,8 @@ class CaseNote(Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
+    body_sealed: Mapped[str] = mapped_column("body", Text)
+    body = SealedField("body_sealed", "case_notes.body", lambda note: note.report_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_case_notes_report", "report_id", "id"),)

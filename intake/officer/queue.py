@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 
 from intake.clock import end_of_day, start_of_day
 from intake.extensions import db
+from intake.privacy.blind import suspect_index
 from intake.reports.identifiers import IdentifierError, normalise_identifier
 from intake.reports.models import (
     OPEN_STATUSES,
@@ -103,7 +104,12 @@ def _search(text: str) -> ColumnElement[bool] | None:
     if not forms:
         return None
     matches = select(SuspectIdentifier.report_id).where(
-        or_(*(and_(SuspectIdentifier.kind == k, SuspectIdentifier.normalised == n) for k, n in forms))
+        or_(
+            *(
+                and_(SuspectIdentifier.kind == k, SuspectIdentifier.blind_index == suspect_index(k, n))
+                for k, n in forms
+            )
+        )
     )
     return Report.id.in_(matches)
 

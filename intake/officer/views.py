@@ -194,12 +194,14 @@ def evidence_download(evidence_id: int) -> Response:
     if item is None:
         abort(404)
     record("download", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
-    return send_file(
-        evidence_store().open(item.stored_name),
+    response = send_file(
+        evidence_store().open(item.stored_name),  # decrypted as it streams out
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=safe_file_name(item.original_name, item.media_type),
     )
+    response.content_length = item.size
+    return response
 
 
 @bp.get("/evidence/<int:evidence_id>/preview")

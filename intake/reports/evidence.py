@@ -8,7 +8,7 @@ and workers run on different hosts.
 from __future__ import annotations
 
 import email.parser
-import hashlib
+import io
 import os
 import tempfile
 import uuid
@@ -19,12 +19,13 @@ from typing import IO, Protocol
 import filetype
 from flask import current_app
 
+from intake.privacy.files import CHUNK, DecryptingReader, encrypt_stream, is_encrypted, key_id_of_file
+
 ALLOWED_MEDIA_TYPES = frozenset(
     {"image/png", "image/jpeg", "application/pdf", "text/plain", "message/rfc822", "video/mp4"}
 )
 _BINARY_TYPES = {"image/png", "image/jpeg", "application/pdf", "video/mp4"}
 _MAIL_HEADERS = {"from", "to", "subject", "date", "received", "message-id", "mime-version", "return-path"}
-_CHUNK = 1024 * 1024
 
 
 def _looks_like_text(data: bytes) -> str | None:
@@ -76,10 +77,18 @@ class EvidenceStore(Protocol):
     def save(self, stream: IO[bytes]) -> StoredFile: ...
     def open(self, stored_name: str) -> IO[bytes]: ...
     def delete(self, stored_name: str) -> None: ...
+    def key_id(self, stored_name: str) -> str | None: ...
+    def reencrypt(self, stored_name: str) -> None: ...
+
+
+def file_place(stored_name: str) -> str:
+    """What an evidence file's encryption is bound to: its stored name."""
+    return f"evidence:{stored_name}"
 
 
 class LocalEvidenceStore:
-    """Originals under one directory, named by a random id (never by anything the citizen typed)."""
+    """Originals and previews under one directory, named by a random id (never by anything the
+    citizen typed), encrypted (intake.privacy.files): the folder holds no evidence in clear."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -90,18 +99,19 @@ class LocalEvidenceStore:
         return self.root / stored_name[:2] / stored_name
 
     def save(self, stream: IO[bytes]) -> StoredFile:
+        """Encrypt `stream` into a new file (streamed: written whole or not at all); the size and the
+        SHA-256 returned are the clear content's."""
         stored_name = uuid.uuid4().hex
+        size, sha256 = self._write(stored_name, stream)
+        return StoredFile(stored_name=stored_name, size=size, sha256=sha256)
+
+    def _write(self, stored_name: str, stream: IO[bytes]) -> tuple[int, str]:
         path = self._path(stored_name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(_CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
+                size, sha256 = encrypt_stream(stream, out, file_place(stored_name))
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o600)
@@ -109,10 +119,29 @@ class LocalEvidenceStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return StoredFile(stored_name=stored_name, size=size, sha256=digest.hexdigest())
+        return size, sha256
 
     def open(self, stored_name: str) -> IO[bytes]:
-        return self._path(stored_name).open("rb")
+        """The clear content, read and checked chunk by chunk as it is read (a file from before
+        encryption is read as it is, until `flask keys rotate` encrypts it)."""
+        raw = self._path(stored_name).open("rb")
+        if not is_encrypted(raw):
+            return raw
+        try:
+            return io.BufferedReader(DecryptingReader(raw, file_place(stored_name)), buffer_size=CHUNK)
+        except BaseException:
+            raw.close()
+            raise
+
+    def key_id(self, stored_name: str) -> str | None:
+        """The key a file is encrypted with; None for a file still in clear."""
+        with self._path(stored_name).open("rb") as raw:
+            return key_id_of_file(raw)
+
+    def reencrypt(self, stored_name: str) -> None:
+        """The same content under the newest key (key rotation; a file in clear gets encrypted)."""
+        with self.open(stored_name) as clear:
+            self._write(stored_name, clear)
 
     def delete(self, stored_name: str) -> None:
         self._path(stored_name).unlink(missing_ok=True)

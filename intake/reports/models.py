@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.extensions import Model
+from intake.privacy.sealing import SealedField
 from intake.types import BigId, UTCDateTime, utcnow
 
 
@@ -94,16 +95,25 @@ class Report(Model):
     receipt_hash: Mapped[str] = mapped_column(String(64))
     category: Mapped[str] = mapped_column(String(40))
     incident_date: Mapped[date] = mapped_column(Date)
-    description: Mapped[str] = mapped_column(Text)
+    # Personal data are sealed (intake.privacy.sealing): the column holds `k2:<ciphertext>`, bound to
+    # the report's reference; the attribute without `_sealed` reads and writes the clear text.
+    description_sealed: Mapped[str | None] = mapped_column("description", Text)
+    description = SealedField("description_sealed", "reports.description", lambda r: r.reference)
     region: Mapped[str | None] = mapped_column(String(40))
     loss_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     loss_currency: Mapped[str | None] = mapped_column(String(3))
     language: Mapped[str] = mapped_column(String(2))
     channel: Mapped[str] = mapped_column(String(8))
     anonymous: Mapped[bool] = mapped_column(default=False)
-    reporter_name: Mapped[str | None] = mapped_column(String(200))
-    reporter_email: Mapped[str | None] = mapped_column(String(320))
-    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    reporter_name_sealed: Mapped[str | None] = mapped_column("reporter_name", Text)
+    reporter_email_sealed: Mapped[str | None] = mapped_column("reporter_email", Text)
+    reporter_phone_sealed: Mapped[str | None] = mapped_column("reporter_phone", Text)
+    reporter_name = SealedField("reporter_name_sealed", "reports.reporter_name", lambda r: r.reference)
+    reporter_email = SealedField("reporter_email_sealed", "reports.reporter_email", lambda r: r.reference)
+    reporter_phone = SealedField("reporter_phone_sealed", "reports.reporter_phone", lambda r: r.reference)
+    # Blind indexes of the reporter's contact (intake.privacy.blind): probable duplicates match on them.
+    reporter_email_index: Mapped[str | None] = mapped_column(String(64))
+    reporter_phone_index: Mapped[str | None] = mapped_column(String(64))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=ReportStatus.RECEIVED.value)
     priority: Mapped[str | None] = mapped_column(String(10))
@@ -154,27 +164,35 @@ class Report(Model):
             sqlite_where=text(OPEN_STATUSES_SQL),
         ),
         # Probable duplicates: the same contact within 24 hours.
-        Index("ix_reports_reporter_email", "reporter_email", "created_at"),
-        Index("ix_reports_reporter_phone", "reporter_phone", "created_at"),
+        Index("ix_reports_reporter_email", "reporter_email_index", "created_at"),
+        Index("ix_reports_reporter_phone", "reporter_phone_index", "created_at"),
     )
 
 
+def _report_of(row: SuspectIdentifier | EvidenceFile | StatusChange | ReportMessage) -> int:
+    return row.report_id
+
+
 class SuspectIdentifier(Model):
-    """An identifier the citizen gave for the suspect, kept as typed and in a matchable form."""
+    """An identifier the citizen gave for the suspect, kept as typed and in a matchable form (both
+    sealed), and as a blind index that matching reads."""
 
     __tablename__ = "suspect_identifiers"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(500))
-    normalised: Mapped[str] = mapped_column(String(500))
+    value_sealed: Mapped[str] = mapped_column("value", Text)
+    normalised_sealed: Mapped[str] = mapped_column("normalised", Text)
+    value = SealedField("value_sealed", "suspect_identifiers.value", _report_of)
+    normalised = SealedField("normalised_sealed", "suspect_identifiers.normalised", _report_of)
+    blind_index: Mapped[str] = mapped_column(String(64))
 
     report: Mapped[Report] = relationship(back_populates="suspects")
 
     __table_args__ = (
         CheckConstraint(_one_of("kind", SuspectKind), name="kind"),
-        Index("ix_suspect_identifiers_match", "kind", "normalised"),
+        Index("ix_suspect_identifiers_match", "kind", "blind_index"),
     )
 
 
@@ -183,7 +201,9 @@ class EvidenceFile(Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    original_name: Mapped[str] = mapped_column(String(255))
+    original_name_sealed: Mapped[str] = mapped_column("original_name", Text)
+    original_name = SealedField("original_name_sealed", "evidence_files.original_name", _report_of)
+    # The file itself is encrypted on disk (intake.privacy.files), bound to this name.
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     size: Mapped[int] = mapped_column(BigId)
     media_type: Mapped[str] = mapped_column(String(100))
@@ -230,7 +250,8 @@ class StatusChange(Model):
     actor_kind: Mapped[str] = mapped_column(String(10))
     # No ON DELETE action: staff accounts are disabled, never deleted from under their history.
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    public_note: Mapped[str | None] = mapped_column(Text)
+    public_note_sealed: Mapped[str | None] = mapped_column("public_note", Text)
+    public_note = SealedField("public_note_sealed", "status_history.public_note", _report_of)
 
     report: Mapped[Report] = relationship(back_populates="history")
 
@@ -282,7 +303,8 @@ class ReportMessage(Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     author: Mapped[str] = mapped_column(String(10))
-    body: Mapped[str] = mapped_column(Text)
+    body_sealed: Mapped[str] = mapped_column("body", Text)
+    body = SealedField("body_sealed", "report_messages.body", _report_of)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="messages")

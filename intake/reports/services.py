@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
 from intake.outbox.services import relay_after_commit, take_queued_job_ids
+from intake.privacy.blind import blind_index, suspect_index
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
 from intake.reports.models import (
@@ -66,6 +67,12 @@ def _build_report(
         reporter_name=submission.reporter_name,
         reporter_email=submission.reporter_email,
         reporter_phone=submission.reporter_phone,
+        reporter_email_index=blind_index("reporter_email", submission.reporter_email)
+        if submission.reporter_email
+        else None,
+        reporter_phone_index=blind_index("reporter_phone", submission.reporter_phone)
+        if submission.reporter_phone
+        else None,
         notify_email=submission.notify_email,
         notify_sms=submission.notify_sms,
         consented_at=now,
@@ -74,7 +81,12 @@ def _build_report(
         updated_at=now,
     )
     report.suspects = [
-        SuspectIdentifier(kind=entry.kind, value=entry.value, normalised=entry.normalised)
+        SuspectIdentifier(
+            kind=entry.kind,
+            value=entry.value,
+            normalised=entry.normalised,
+            blind_index=suspect_index(entry.kind, entry.normalised),
+        )
         for entry in submission.suspects
     ]
     record_filing(report, now)

@@ -13,6 +13,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.extensions import db
+from intake.privacy.blind import suspect_index
+from intake.privacy.sealing import seal
 from intake.reports.models import Report
 from intake.triage.lexicon import normalise
 from intake.triage.models import GroupMember, IdentifierGroup
@@ -39,15 +41,24 @@ def _insert(table: type[IdentifierGroup] | type[GroupMember]) -> Any:
     return dialect.insert(table)
 
 
-def _join_group(kind: str, normalised: str, seen_at: datetime) -> tuple[int, int]:
+def _join_group(kind: str, blind: str, normalised: str, seen_at: datetime) -> tuple[int, int]:
     """Count the report in its identifier's group, creating the group if needed: (id, report_count).
 
-    One statement (upsert), so two workers linking the same new identifier at once both count."""
+    One statement (upsert) on the blind index, so two workers linking the same new identifier at once
+    both count; the identifier itself is kept sealed for the officers who read the group."""
+    sealed = seal(normalised, f"identifier_groups.normalised:{kind}:{blind}")
     statement = (
         _insert(IdentifierGroup)
-        .values(kind=kind, normalised=normalised, report_count=1, first_seen_at=seen_at, last_seen_at=seen_at)
+        .values(
+            kind=kind,
+            blind_index=blind,
+            normalised_sealed=sealed,
+            report_count=1,
+            first_seen_at=seen_at,
+            last_seen_at=seen_at,
+        )
         .on_conflict_do_update(
-            index_elements=["kind", "normalised"],
+            index_elements=["kind", "blind_index"],
             set_={"report_count": IdentifierGroup.report_count + 1, "last_seen_at": seen_at},
         )
         .returning(IdentifierGroup.id, IdentifierGroup.report_count)
@@ -74,7 +85,7 @@ def link_report(
     for kind, normalised in sorted(set(identifiers)):
         if not normalised:
             continue
-        group_id, count = _join_group(kind, normalised, created_at)
+        group_id, count = _join_group(kind, suspect_index(kind, normalised), normalised, created_at)
         db.session.execute(
             _insert(GroupMember)
             .values(group_id=group_id, report_id=report_id, report_created_at=created_at)
@@ -108,15 +119,15 @@ def probable_duplicate_of(report: Report) -> int | None:
     contacts = [
         column == value
         for column, value in (
-            (Report.reporter_email, report.reporter_email),
-            (Report.reporter_phone, report.reporter_phone),
+            (Report.reporter_email_index, report.reporter_email_index),
+            (Report.reporter_phone_index, report.reporter_phone_index),
         )
         if value
     ]
     if not contacts:
         return None  # anonymous: nothing says two reports come from the same person
-    candidates = db.session.execute(
-        select(Report.id, Report.description)
+    candidates = db.session.scalars(
+        select(Report)
         .where(
             or_(*contacts),
             Report.created_at >= report.created_at - DUPLICATE_WINDOW,
@@ -129,10 +140,10 @@ def probable_duplicate_of(report: Report) -> int | None:
         .order_by(Report.created_at.desc(), Report.id.desc())  # the nearest earlier ones
         .limit(DUPLICATE_CANDIDATES)
     ).all()
-    text = normalise(report.description)[:DUPLICATE_COMPARED_CHARS]
-    for candidate_id, description in candidates:
-        other = normalise(description)[:DUPLICATE_COMPARED_CHARS]
+    text = normalise(report.description or "")[:DUPLICATE_COMPARED_CHARS]
+    for candidate in candidates:
+        other = normalise(candidate.description or "")[:DUPLICATE_COMPARED_CHARS]
         matcher = difflib.SequenceMatcher(None, text, other)
         if matcher.quick_ratio() >= DUPLICATE_SIMILARITY and matcher.ratio() >= DUPLICATE_SIMILARITY:
-            return int(candidate_id)
+            return int(candidate.id)
     return None

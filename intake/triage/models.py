@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
+from intake.privacy.sealing import SealedField
 from intake.types import BigId, UTCDateTime, utcnow
 
 
@@ -27,6 +28,10 @@ class TriageDecision(Model):
     __table_args__ = (Index("ix_triage_decisions_report", "report_id", "id"),)
 
 
+def group_place(group: IdentifierGroup) -> str:
+    return f"{group.kind}:{group.blind_index}"
+
+
 class IdentifierGroup(Model):
     """Every report that named one identifier (a phone, an IBAN, a URL…): one row, with a count, so
     a URL reported ten thousand times is one group and linking a new report costs the same."""
@@ -35,7 +40,11 @@ class IdentifierGroup(Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    normalised: Mapped[str] = mapped_column(String(500))
+    # The identifier's blind index (what groups reports), and the identifier itself, sealed, for the
+    # officers and admins who read the campaign (bound to the kind and the blind index).
+    blind_index: Mapped[str] = mapped_column(String(64))
+    normalised_sealed: Mapped[str] = mapped_column("normalised", Text)
+    normalised = SealedField("normalised_sealed", "identifier_groups.normalised", group_place)
     report_count: Mapped[int] = mapped_column(default=0)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -43,7 +52,7 @@ class IdentifierGroup(Model):
     campaign_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        UniqueConstraint("kind", "normalised"),
+        UniqueConstraint("kind", "blind_index"),
         Index("ix_identifier_groups_campaign", "campaign_at"),
     )
 

@@ -77,7 +77,7 @@ def _reasons(decision: TriageDecision | None) -> tuple[Reason, ...]:
 def _linked(report_id: int, suspect: SuspectIdentifier) -> LinkedIdentifier:
     group = db.session.scalar(
         select(IdentifierGroup).where(
-            IdentifierGroup.kind == suspect.kind, IdentifierGroup.normalised == suspect.normalised
+            IdentifierGroup.kind == suspect.kind, IdentifierGroup.blind_index == suspect.blind_index
         )
     )
     if group is None:  # not triaged yet

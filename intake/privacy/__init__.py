@@ -1,0 +1,1 @@
+"""Victims' data protected at rest and over time: keys, encryption, blind indexes, retention."""

@@ -1,0 +1,140 @@
+"""Key rotation: every sealed value and every evidence file moved under the newest data key, a batch
+at a time, while the service runs (new values are already sealed with it: the operator lists the new
+key first in DATA_KEYS everywhere, then rotates). Stopping and starting again is safe: each batch
+picks what is still under an older key."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, update
+
+from intake.extensions import Base, db
+from intake.privacy.sealing import SealedField, keyring, reseal
+from intake.reports.evidence import EvidenceStore
+from intake.reports.models import EvidenceFile
+
+BATCH = 200
+IN_CLEAR = "(in clear)"  # files from before encryption
+
+
+@dataclass(frozen=True)
+class SealedColumn:
+    model: type[Any]
+    field: SealedField
+
+    @property
+    def column(self) -> Any:
+        return getattr(self.model, self.field.attribute)
+
+    @property
+    def label(self) -> str:
+        return self.field.place
+
+
+def sealed_columns() -> list[SealedColumn]:
+    """Every sealed column of every model (the models declare them with SealedField)."""
+    found = []
+    for mapper in sorted(Base.registry.mappers, key=lambda m: m.class_.__name__):
+        for field in mapper.class_.__dict__.get("__sealed_fields__", ()):
+            found.append(SealedColumn(mapper.class_, field))
+    return found
+
+
+def _key_id(column: Any) -> ColumnElement[str]:
+    """The key id at the head of a sealed value (`k2:…` -> `k2`), in SQL."""
+    if db.engine.dialect.name == "postgresql":
+        return func.split_part(column, ":", 1)
+    return func.substr(column, 1, func.instr(column, ":") - 1)
+
+
+def column_status(sealed: SealedColumn) -> Counter[str]:
+    key_id = _key_id(sealed.column)
+    rows = db.session.execute(
+        select(key_id, func.count()).where(sealed.column.is_not(None)).group_by(key_id)
+    ).all()
+    return Counter({str(key): int(count) for key, count in rows})
+
+
+def file_names() -> Iterator[str]:
+    """Every evidence file and preview, by stored name (keyset on the row id)."""
+    last = 0
+    while True:
+        rows = db.session.execute(
+            select(EvidenceFile.id, EvidenceFile.stored_name, EvidenceFile.preview_name)
+            .where(EvidenceFile.id > last)
+            .order_by(EvidenceFile.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.stored_name
+            if row.preview_name:
+                yield row.preview_name
+        last = rows[-1].id
+
+
+def files_status(store: EvidenceStore) -> Counter[str]:
+    return Counter(store.key_id(name) or IN_CLEAR for name in file_names())
+
+
+def status(store: EvidenceStore) -> dict[str, Counter[str]]:
+    """How many values each key still holds, per sealed column and for the evidence files."""
+    report = {sealed.label: column_status(sealed) for sealed in sealed_columns()}
+    report["evidence files"] = files_status(store)
+    return report
+
+
+def rotate_column(sealed: SealedColumn, advance: Callable[[int], None] = lambda _: None) -> int:
+    """Reseal, under the newest key, the values of one column that are under an older one."""
+    newest = keyring().current_id
+    done, last = 0, 0
+    model, column = sealed.model, sealed.column
+    while True:
+        rows = db.session.scalars(
+            select(model)
+            .where(model.id > last, column.is_not(None), _key_id(column) != newest)
+            .order_by(model.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return done
+        for row in rows:
+            old = getattr(row, sealed.field.attribute)
+            # written only if nobody changed the value meanwhile (the service runs on)
+            db.session.execute(
+                update(model)
+                .where(model.id == row.id, column == old)
+                .values({sealed.field.attribute: reseal(old, sealed.field.place_of(row))})
+                .execution_options(synchronize_session=False)
+            )
+        last = rows[-1].id
+        # Each batch is its own short transaction: the service keeps writing while this runs.
+        db.session.commit()
+        db.session.expunge_all()
+        done += len(rows)
+        advance(len(rows))
+
+
+def remaining(sealed: SealedColumn) -> int:
+    newest = keyring().current_id
+    return int(
+        db.session.scalar(
+            select(func.count()).where(sealed.column.is_not(None), _key_id(sealed.column) != newest)
+        )
+        or 0
+    )
+
+
+def rotate_files(store: EvidenceStore, advance: Callable[[int], None] = lambda _: None) -> int:
+    newest, done = keyring().current_id, 0
+    for name in list(file_names()):
+        if store.key_id(name) != newest:
+            store.reencrypt(name)
+            done += 1
+        advance(1)
+    return done
