@@ -16,4 +16,4 @@ COPY migrations ./migrations
 
 USER blagh
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "--access-logfile", "-", "intake:create_app()"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "--access-logfile", "-", "--logger-class", "intake.access_log.PrivateAccessLog", "intake:create_app()"]

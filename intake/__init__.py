@@ -91,6 +91,8 @@ def register_unit_of_work(app: Flask) -> None:
 def configure_logging(app: Flask) -> None:
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Flask-Limiter's line about a breached limit names the key: the client's address (ASVS 7.1.1).
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

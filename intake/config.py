@@ -45,10 +45,30 @@ def is_embedded_database(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def private_folder(path: Path) -> Path:
+    """A folder only its owner may enter (0700), created if need be, tightened if it was not."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def private_database_file(url: str) -> None:
+    """The embedded database readable by its owner only (0600): created so before SQLite opens it.
+    SQLite gives its -wal and -shm files the database file's permissions."""
+    if not is_embedded_database(url) or url in {"sqlite://", "sqlite:///:memory:"}:
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(0o600)
+
+
 def _generated_secret_key(folder: Path) -> str:
     """Create the key once, readable by its owner only, and reuse it across restarts."""
     path = folder / "secret_key"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -183,8 +203,8 @@ def broker_settings(env: Mapping[str, str]) -> dict[str, Any]:
     queue = var_dir(env) / "broker" / "queue"
     processed = var_dir(env) / "broker" / "processed"
     control = var_dir(env) / "broker" / "control"
-    for folder in (queue, processed, control):
-        folder.mkdir(parents=True, exist_ok=True)
+    for folder in (var_dir(env) / "broker", queue, processed, control):
+        private_folder(folder)
     return {
         "broker_url": "filesystem://",
         "broker_transport_options": {
@@ -216,8 +236,8 @@ def _renamed(env: Mapping[str, str], name: str) -> str | None:
 def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     db_url = database_url(env)
-    folder = var_dir(env)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(var_dir(env))
+    private_database_file(db_url)
     config: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": db_url,
         # hide_parameters: a failed statement is logged without the values (names, e-mails, descriptions).

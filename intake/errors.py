@@ -51,5 +51,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # the route, not the path: a path can hold a report's reference (ASVS 7.1.1)
+        rule = request.url_rule.rule if request.url_rule else "-"
+        log.exception("unhandled error on %s %s", request.method, rule)
         return _respond(InternalServerError.code)

@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import urllib.error
 import urllib.parse
@@ -134,6 +135,21 @@ def test_make_run_files_and_triages_a_report_end_to_end(
         ' "description": "Quelqu\'un menace de publier des photos intimes si je ne paie pas 5000 DH."}',
     )
     assert status == 201, body
+
+    # Logs without people in them (ASVS 7.1.1): the access log names no address, browser, reference
+    # or code on citizen routes; and the embedded data are private to their owner.
+    access = [
+        line for line in log.read_text(errors="replace").splitlines() if '"POST /' in line or '"GET /' in line
+    ]
+    assert any('"POST /fr/report" 303' in line and "staff=-" in line for line in access), access[:5]
+    assert any('"POST /ar/track" 200' in line for line in access)
+    for line in access:
+        for private in ("127.0.0.1 -", "Python-urllib", reference, receipt, "csrf_token"):
+            assert private not in line, (private, line)
+    var_dir = Path(log.parent / "var")
+    assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
+    for name in ("blagh.sqlite3", "blagh.sqlite3-wal", "keys.env", "secret_key"):
+        assert stat.S_IMODE((var_dir / name).stat().st_mode) == 0o600, name
 
 
 def test_ctrl_c_stops_web_worker_and_beat(served: tuple[str, subprocess.Popen[bytes], Path]) -> None:

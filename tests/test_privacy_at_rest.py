@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import stat
 import subprocess
 import uuid
 from pathlib import Path
@@ -167,3 +168,38 @@ def test_a_marker_in_every_personal_field_is_nowhere_at_rest(
         len([p for p in Path(app.config["EVIDENCE_DIR"]).rglob("*") if p.is_file()]) >= 4
     )  # 3 files, a preview
     assert not {where: what for where, what in leaks.items() if what}, leaks
+
+
+def test_evidence_is_kept_in_private_folders(app: Flask) -> None:
+    data = {**marked_report("zqxprivate"), "evidence": [(io.BytesIO(b"Conversation\n" * 10), "a.txt")]}
+    assert (
+        app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data").status_code
+        == 201
+    )
+    root = Path(app.config["EVIDENCE_DIR"])
+    folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
+    files = [p for p in root.rglob("*") if p.is_file()]
+    assert files and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in folders)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+    assert stat.S_IMODE(Path(app.config["VAR_DIR"]).stat().st_mode) == 0o700
+
+
+def test_a_breached_rate_limit_logs_no_address(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Flask-Limiter's own line names the limit's key, the client's address: it is kept quiet."""
+    from flask_migrate import upgrade
+
+    from tests.conftest import build_app
+
+    caplog.set_level(logging.DEBUG)
+    limited = build_app(tmp_path / "var", RATELIMIT_ENABLED=True, TRACKING_RATE_LIMIT="2 per minute")
+    with limited.app_context():
+        upgrade()
+        client = limited.test_client()
+        answers = [
+            client.get("/api/v1/reports/BLG-2222-2222/status", headers={"X-Receipt": "nope"}).status_code
+            for _ in range(3)
+        ]
+        db.session.remove()
+        db.engine.dispose()
+    assert answers == [404, 404, 429]
+    assert "127.0.0.1" not in caplog.text and "BLG-2222-2222" not in caplog.text

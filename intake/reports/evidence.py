@@ -19,6 +19,7 @@ from typing import IO, Protocol
 import filetype
 from flask import current_app
 
+from intake.config import private_folder
 from intake.privacy.files import CHUNK, DecryptingReader, encrypt_stream, is_encrypted, key_id_of_file
 
 ALLOWED_MEDIA_TYPES = frozenset(
@@ -107,7 +108,8 @@ class LocalEvidenceStore:
 
     def _write(self, stored_name: str, stream: IO[bytes]) -> tuple[int, str]:
         path = self._path(stored_name)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(self.root)
+        private_folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as out:

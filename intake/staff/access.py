@@ -10,6 +10,7 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from werkzeug.wrappers import Response
 
+from intake.access_log import STAFF_ENVIRON_KEY
 from intake.staff.models import ALL_STAFF, Role
 from intake.staff.services import SignedIn, session_staff
 
@@ -94,6 +95,7 @@ def check_access() -> Response | None:
     if current_user.role not in access:
         abort(403)
     g.lang = current_user.language  # staff pages speak the officer's chosen language
+    request.environ[STAFF_ENVIRON_KEY] = str(current_user.staff_id)  # the access log names staff only
     return None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from intake.config import private_folder
 from intake.officer.audit import record
 from intake.stats.counts import Month
 from intake.stats.exports import EXPORT_FORMATS
@@ -41,8 +42,7 @@ def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
 def export_month_files(month: Month) -> list[Path]:
     """The month in every format; written again if run again (the counts may have moved). The
     audit record is committed by the caller."""
-    folder = export_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(export_dir())
     paths = []
     for fmt in EXPORT_FORMATS.values():
         path = folder / fmt.file_name([month])
