@@ -39,6 +39,13 @@ ENVIRONMENT_KEYS = (
     "PUBLIC_URL",
     "NOTIFY_BATCH_SECONDS",
     "NOTIFY_RETRY_SECONDS",
+    "RETAIN_RESOLVED_DAYS",
+    "RETAIN_REJECTED_DAYS",
+    "RETAIN_REFERRED_DAYS",
+    "CONTROLLER_NAME",
+    "CONTROLLER_ADDRESS",
+    "CONTROLLER_CONTACT",
+    "CNDP_REFERENCE",
 )
 
 
@@ -123,6 +130,7 @@ def _import_models() -> None:
     import intake.notifications.models
     import intake.officer.models
     import intake.outbox.models
+    import intake.privacy.models
     import intake.reports.models
     import intake.staff.models
     import intake.triage.models  # noqa: F401
@@ -173,9 +181,10 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """One CLI group per domain: `jobs`, `users`, `export`, `keys` (also a plugin: see its module)."""
+    """One CLI group per domain: `jobs`, `users`, `export`, `keys` (also a plugin: see its module),
+    `retention`."""
     from intake.outbox.commands import jobs
-    from intake.privacy.commands import keys
+    from intake.privacy.commands import keys, retention
     from intake.staff.commands import users
     from intake.stats.commands import export
 
@@ -183,3 +192,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(export)
     app.cli.add_command(keys)
+    app.cli.add_command(retention)

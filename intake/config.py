@@ -173,6 +173,40 @@ def _public_url(env: Mapping[str, str], channels: bool) -> str:
     return url
 
 
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name) or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigurationError(f"{name} must be a number of days (at least 1), not {text!r}")
+    return int(text)
+
+
+def retention_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """How long personal data are kept after a case's last change, per final status (law 09-08:
+    no longer than the purpose needs). The privacy notice reads these; nothing repeats them."""
+    return {
+        "RETAIN_RESOLVED_DAYS": _days(env, "RETAIN_RESOLVED_DAYS", 365),
+        "RETAIN_REJECTED_DAYS": _days(env, "RETAIN_REJECTED_DAYS", 90),
+        "RETAIN_REFERRED_DAYS": _days(env, "RETAIN_REFERRED_DAYS", 1825),
+    }
+
+
+CONTROLLER_SETTINGS = ("CONTROLLER_NAME", "CONTROLLER_ADDRESS", "CONTROLLER_CONTACT", "CNDP_REFERENCE")
+
+
+def controller_settings(env: Mapping[str, str], db_url: str) -> dict[str, Any]:
+    """Who controls the data, how to reach them, and the CNDP's reference for the processing: the
+    privacy notice names them (law 09-08, art. 5). A deployment on a server database must set them;
+    the embedded demo says plainly that they are not set."""
+    values = {name: (env.get(name) or "").strip() for name in CONTROLLER_SETTINGS}
+    missing = [name for name, value in values.items() if not value]
+    if missing and not is_embedded_database(db_url):
+        raise ConfigurationError(
+            f"{', '.join(missing)} must be set with a server database: the privacy notice names the "
+            "controller of the data, how to reach them and the CNDP reference (law 09-08)"
+        )
+    return {name: value or None for name, value in values.items()}
+
+
 def notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Where notifications go out (SMTP, an SMS gateway), from whom, and which address they link to."""
     smtp_url, sms_url = _smtp_url(env), _sms_url(env)
@@ -296,6 +330,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # An identifier seen in this many reports within CAMPAIGN_WINDOW_DAYS marks a campaign.
         "CAMPAIGN_THRESHOLD": int(env.get("CAMPAIGN_THRESHOLD") or 5),
         "CAMPAIGN_WINDOW_DAYS": int(env.get("CAMPAIGN_WINDOW_DAYS") or 30),
+        **retention_settings(env),
         **notification_settings(env),
+        **controller_settings(env, db_url),
     }
     return config

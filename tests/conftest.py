@@ -33,6 +33,13 @@ TEST_SECRET = "test-secret-key-not-for-production"
 # data (the embedded default's generated keys are tested in tests/test_privacy_keys.py).
 TEST_DATA_KEYS = "t1:" + "QkxBR0gtdGVzdC1kYXRhLWtleS0wMDAwMDAwMDAwMDA"
 TEST_BLIND_INDEX_KEY = "QkxBR0gtdGVzdC1ibGluZC1pbmRleC0wMDAwMDAwMDA"
+# Who controls the data (the privacy notice names them; a server database requires them).
+TEST_CONTROLLER = {
+    "CONTROLLER_NAME": "Direction de la sûreté numérique (test)",
+    "CONTROLLER_ADDRESS": "1, avenue des Tests, Rabat",
+    "CONTROLLER_CONTACT": "dpo@blagh.example.ma",
+    "CNDP_REFERENCE": "A-GC-000/2026",
+}
 
 
 def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> Flask:
@@ -42,6 +49,7 @@ def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> 
         "SECRET_KEY": TEST_SECRET,
         "DATA_KEYS": TEST_DATA_KEYS,
         "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
+        **TEST_CONTROLLER,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         # Tests post many reports from one address; tests/test_rate_limits.py turns the limiter on.
         "RATELIMIT_ENABLED": False,
@@ -122,6 +130,7 @@ def worker_env(
         "SECRET_KEY": TEST_SECRET,
         "DATA_KEYS": TEST_DATA_KEYS,
         "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
+        **TEST_CONTROLLER,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
         **extra,

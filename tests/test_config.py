@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from intake.config import ConfigurationError, database_url, load_config
-from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEYS, build_app
+from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_CONTROLLER, TEST_DATA_KEYS, build_app
 
 
 def test_embedded_default_needs_no_server(tmp_path: Path) -> None:
@@ -31,7 +31,7 @@ def test_server_database_refuses_to_start_without_secret_key(tmp_path: Path) -> 
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         load_config(env)
     assert not (tmp_path / "secret_key").exists()
-    keys = {"DATA_KEYS": TEST_DATA_KEYS, "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY}
+    keys = {"DATA_KEYS": TEST_DATA_KEYS, "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY, **TEST_CONTROLLER}
     assert (
         load_config({**env, **keys, "SECRET_KEY": "set-by-the-operator"})["SECRET_KEY"]
         == "set-by-the-operator"

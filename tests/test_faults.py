@@ -25,7 +25,14 @@ from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Report, StatusChange
 from intake.reports.services import file_report
 from intake.triage.models import TriageDecision
-from tests.conftest import TEST_BLIND_INDEX_KEY, TEST_DATA_KEYS, TEST_SECRET, build_app, empty_tables
+from tests.conftest import (
+    TEST_BLIND_INDEX_KEY,
+    TEST_CONTROLLER,
+    TEST_DATA_KEYS,
+    TEST_SECRET,
+    build_app,
+    empty_tables,
+)
 from tests.factories import report_payload
 from tests.processes import RedisServer, celery_worker, kill, log_tail, start_worker, wait_for
 from tests.services import unavailable
@@ -52,6 +59,7 @@ def stack(tmp_path: Path, postgres_url: str) -> Iterator[Stack]:
         "SECRET_KEY": TEST_SECRET,
         "DATA_KEYS": TEST_DATA_KEYS,
         "BLIND_INDEX_KEY": TEST_BLIND_INDEX_KEY,
+        **TEST_CONTROLLER,
         "DATABASE_URL": postgres_url,
         "REDIS_URL": redis.url,
         "CELERY_QUEUE": f"blagh-faults-{uuid.uuid4().hex[:8]}",

@@ -4,6 +4,7 @@ an older schema carried over."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -33,9 +34,11 @@ EXPECTED_TABLES = {
     "audit_events",
     "case_events",
     "notifications",
+    "legal_holds",
+    "erasure_requests",
 }
 EXPECTED_INDEXES = {
-    "reports": {"ix_reports_queue", "ix_reports_monthly", "ix_reports_open_queue"},
+    "reports": {"ix_reports_queue", "ix_reports_monthly", "ix_reports_open_queue", "ix_reports_retention"},
     "suspect_identifiers": {"ix_suspect_identifiers_match"},
     "outbox": {"ix_outbox_pending", "ix_outbox_subject", "ix_outbox_dead"},
     "case_events": {"ix_case_events_report", "ix_case_events_undispatched"},
@@ -58,6 +61,7 @@ def _check_chain(database_url: str | None, var_dir: Path) -> None:
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         _history_actors_survive_the_upgrade_and_back()
+        _personal_data_are_sealed_by_the_upgrade_and_opened_by_the_downgrade(app)
         db.engine.dispose()
 
 
@@ -106,3 +110,70 @@ def test_migrations_on_sqlite(tmp_path: Path) -> None:
 def test_migrations_on_postgresql(tmp_path: Path) -> None:
     with fresh_postgres_database() as url:
         _check_chain(url, tmp_path)
+
+
+BEFORE_SEALING = "138084620c3c"
+
+
+def _personal_data_are_sealed_by_the_upgrade_and_opened_by_the_downgrade(app: Any) -> None:
+    """Rows and files written in clear by an older release are sealed by the upgrade (readable by
+    the app, matchable by blind index), and back in clear after a downgrade."""
+    from intake.privacy.blind import suspect_index
+    from intake.reports.evidence import evidence_store
+    from intake.reports.models import Report, SuspectIdentifier
+    from intake.triage.models import IdentifierGroup
+
+    downgrade(revision="base")
+    upgrade(revision=BEFORE_SEALING)
+    folder = Path(app.config["EVIDENCE_DIR"]) / "ab"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ab12").write_bytes(b"Conversation avec le vendeur, en clair")
+    statements = [
+        "INSERT INTO reports (id, reference, receipt_hash, category, incident_date, description, language,"
+        " channel, anonymous, consented_at, status, created_at, updated_at, version, priority_rank,"
+        " reporter_name, reporter_email, reporter_phone)"
+        " VALUES (7, 'BLG-3333-3333', 'h', 'other', '2026-11-01', 'Il m a escroqué de 900 DH', 'fr', 'web', false,"
+        " CURRENT_TIMESTAMP, 'triaged', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 2, 2, 'Nadia Idrissi',"
+        " 'nadia@example.ma', '+212661000111')",
+        "INSERT INTO suspect_identifiers (report_id, kind, value, normalised) VALUES"
+        " (7, 'phone', '06 12 00 00 99', '+212612000099')",
+        "INSERT INTO identifier_groups (kind, normalised, report_count, first_seen_at, last_seen_at)"
+        " VALUES ('phone', '+212612000099', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO report_messages (report_id, author, body, created_at) VALUES"
+        " (7, 'officer', 'Quel est votre RIB ?', CURRENT_TIMESTAMP)",
+        "INSERT INTO evidence_files (report_id, original_name, stored_name, size, media_type, sha256, created_at,"
+        " check_status) VALUES (7, 'conversation.txt', 'ab12', 38, 'text/plain', 'x', CURRENT_TIMESTAMP, 'accepted')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        raw = connection.execute(
+            sa.text("SELECT description, reporter_name, reporter_email FROM reports")
+        ).one()
+        value = connection.execute(
+            sa.text("SELECT value, normalised, blind_index FROM suspect_identifiers")
+        ).one()
+    assert all(field.startswith("t1:") for field in raw) and "Nadia" not in str(raw)
+    assert value.blind_index == suspect_index("phone", "+212612000099") and "0099" not in value.value
+    report = db.session.get(Report, 7)
+    assert report is not None and report.description == "Il m a escroqué de 900 DH"
+    assert (report.reporter_name, report.reporter_phone) == ("Nadia Idrissi", "+212661000111")
+    assert (
+        report.messages[0].body == "Quel est votre RIB ?"
+        and report.evidence[0].original_name == "conversation.txt"
+    )
+    assert db.session.scalars(sa.select(SuspectIdentifier)).one().value == "06 12 00 00 99"
+    assert db.session.scalars(sa.select(IdentifierGroup)).one().normalised == "+212612000099"
+    assert not (folder / "ab12").read_bytes().startswith(b"Conversation")
+    with evidence_store().open("ab12") as opened:
+        assert opened.read() == b"Conversation avec le vendeur, en clair"
+    db.session.remove()
+    downgrade(revision=BEFORE_SEALING)
+    with db.engine.connect() as connection:
+        back = connection.execute(sa.text("SELECT description, reporter_name FROM reports")).one()
+    assert tuple(back) == ("Il m a escroqué de 900 DH", "Nadia Idrissi")
+    assert (folder / "ab12").read_bytes() == b"Conversation avec le vendeur, en clair"
+    downgrade(revision="base")
+    upgrade()

@@ -230,6 +230,7 @@ EXPECTED_ACCESS: dict[str, str | frozenset[str]] = {
     "reports.confirmation": EVERYONE,
     "reports.track_form": EVERYONE,
     "reports.answer": EVERYONE,
+    "reports.erasure": EVERYONE,
     "api.categories": EVERYONE,
     "api.regions": EVERYONE,
     "api.openapi": EVERYONE,

@@ -11,7 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 # Task modules the worker imports; the web process only publishes by name and never imports them.
 # workers.jobs makes one task per kind of job (intake.jobs.JOB_KINDS).
-TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats")
+TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats", "workers.privacy")
 
 # For tasks that write to the database. A database down for a moment (restart, failover, a locked
 # SQLite file) is retried with exponential backoff, capped far below the visibility timeout; the
@@ -88,6 +88,11 @@ def celery_init_app(app: Flask) -> Celery:
             "reconcile-jobs": {"task": "outbox.reconcile", "schedule": app.config["RECONCILE_INTERVAL"]},
             # Last month's counts, early on the 1st (Morocco is UTC+1 or UTC+0: 02:00 UTC is past
             # midnight there either way).
+            # Personal data kept past their time are erased every night.
+            "apply-retention": {
+                "task": "privacy.apply_retention",
+                "schedule": crontab(minute=30, hour=3),
+            },
             "export-last-month": {
                 "task": "stats.export_last_month",
                 "schedule": crontab(minute=0, hour=2, day_of_month=1),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from intake.text import CleanTextMeta
@@ -19,3 +19,5 @@ class CaseActionForm(FlaskForm):
     message = TextAreaField()
     body = TextAreaField()
     assignee = IntegerField(validators=[Optional()])
+    refusal = StringField()  # why a request to erase is refused (intake.privacy.models.RefusalReason)
+    confirm = BooleanField()  # an erasure is confirmed by ticking a box

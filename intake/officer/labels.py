@@ -46,6 +46,21 @@ ACTION_NAMES: dict[str, LazyString] = {
     "message": _l("Message sent"),
     "download": _l("Evidence downloaded"),
     "preview": _l("Preview viewed"),
+    "erasure": _l("Personal data erased"),
+    "erasure_requested": _l("Erasure asked by the citizen"),
+    "erasure_refused": _l("Erasure refused"),
+    "legal_hold": _l("Legal hold placed"),
+    "legal_hold_lifted": _l("Legal hold lifted"),
+}
+ERASURE_CAUSES: dict[str, LazyString] = {
+    "retention": _l("the time for keeping them was over"),
+    "citizen_request": _l("at the citizen's request"),
+}
+# Why a citizen's request to erase is refused, as the officer chooses it (the citizen reads a
+# plainer sentence: intake.reports.status_text.REFUSAL_TEXTS).
+REFUSAL_NAMES: dict[str, LazyString] = {
+    "investigation": _l("An investigation needs this report"),
+    "legal_obligation": _l("The law requires keeping it for now"),
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from intake.clock import end_of_day, start_of_day
 from intake.extensions import db
 from intake.privacy.blind import suspect_index
+from intake.privacy.models import ErasureRequest
 from intake.reports.identifiers import IdentifierError, normalise_identifier
 from intake.reports.models import (
     OPEN_STATUSES,
@@ -48,6 +49,7 @@ class QueueFilters:
     filed_from: date | None = None
     filed_to: date | None = None  # inclusive
     group_id: int | None = None  # the reports naming one identifier: a campaign, worked together
+    erasure_requests: bool = False  # reports whose citizen asked for erasure, open or closed
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class QueuePage:
     rows: list[QueueRow]
     next_cursor: str | None
     counts: dict[str, int] = field(default_factory=dict)
+    erasure_requests: int = 0
 
 
 def encode_cursor(row: QueueRow, rank: int) -> str:
@@ -118,6 +121,10 @@ def queue_page(
     filters: QueueFilters, viewer_id: int, cursor: str | None = None, size: int = PAGE_SIZE
 ) -> QueuePage:
     conditions: list[ColumnElement[bool]] = [Report.status.in_([s.value for s in OPEN_STATUSES])]
+    if filters.erasure_requests:  # a request waits on closed reports too
+        conditions = [
+            Report.id.in_(select(ErasureRequest.report_id).where(ErasureRequest.decided_at.is_(None)))
+        ]
     if filters.status:
         conditions.append(Report.status == filters.status)
     if filters.priority:
@@ -174,7 +181,7 @@ def queue_page(
     if len(reports) > size:
         last = reports[size - 1]
         next_cursor = encode_cursor(rows[-1], last.priority_rank)
-    return QueuePage(rows, next_cursor, status_counts())
+    return QueuePage(rows, next_cursor, status_counts(), pending_erasure_requests())
 
 
 def status_counts() -> dict[str, int]:
@@ -185,3 +192,11 @@ def status_counts() -> dict[str, int]:
         .group_by(Report.status)
     ).all()
     return {status: int(count) for status, count in rows}
+
+
+def pending_erasure_requests() -> int:
+    """Requests to erase waiting for an officer (a partial index keeps this small)."""
+    return int(
+        db.session.scalar(select(func.count(ErasureRequest.id)).where(ErasureRequest.decided_at.is_(None)))
+        or 0
+    )

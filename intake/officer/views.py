@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from babel.dates import format_timedelta
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from intake.extensions import db
 from intake.i18n import number_locale
+from intake.officer import privacy
 from intake.officer.audit import record, trail
 from intake.officer.cases import (
     CaseError,
@@ -27,8 +28,17 @@ from intake.officer.cases import (
     send_message,
 )
 from intake.officer.forms import CaseActionForm
-from intake.officer.labels import action_name, actor_name, check_name, priority_name, status_name
+from intake.officer.labels import (
+    ERASURE_CAUSES,
+    REFUSAL_NAMES,
+    action_name,
+    actor_name,
+    check_name,
+    priority_name,
+    status_name,
+)
 from intake.officer.queue import QueueFilters, queue_page
+from intake.privacy import retention
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report
@@ -58,6 +68,7 @@ def _filters() -> QueueFilters:
         filed_from=_date(args.get("from")),
         filed_to=_date(args.get("to")),
         group_id=int(args["campaign"]) if _is_id(args.get("campaign")) else None,
+        erasure_requests=args.get("erasure") == "requested",
     )
 
 
@@ -127,6 +138,13 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
         kind_labels=SUSPECT_KIND_LABELS,
         error=error,
         form=request.form if request.method == "POST" else {},
+        supervisor=is_supervisor(current_user.role),
+        hold=retention.active_hold(report.id),
+        erasure_request=retention.pending_request(report.id),
+        kept_until=retention.kept_until(report, current_app.config),
+        erasure_causes=ERASURE_CAUSES,
+        refusal_names=REFUSAL_NAMES,
+        staff_name=lambda staff_id: names.get(staff_id, "—"),
     )
     return body, status
 
@@ -170,6 +188,14 @@ def case_action(reference: str, action: str) -> ResponseReturnValue:
             add_note(report, officer, form.body.data or "")
         elif action == "message":
             send_message(report, officer, form.body.data or "")
+        elif action == "hold":
+            privacy.place_hold(report, officer, form.reason.data)
+        elif action == "release":
+            privacy.lift_hold(report, officer)
+        elif action == "erase":
+            privacy.erase_on_request(report, officer, evidence_store(), bool(form.confirm.data))
+        elif action == "refuse-erasure":
+            privacy.refuse_erasure(report, officer, form.refusal.data, form.body.data)
         else:
             abort(404)
     except StatusConflict:

@@ -7,7 +7,7 @@ a Flask CLI plugin (pyproject.toml) so that it loads even when the app cannot st
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from intake.privacy import rotation
 from intake.privacy.keys import KEY_ID, generate_lines
@@ -61,3 +61,23 @@ def rotate() -> None:
     with click.progressbar(length=len(names), label=f"files to {newest}") as bar:
         moved = rotation.rotate_files(evidence_store(), bar.update)
     click.echo(f"{total} value(s) and {moved} file(s) are now under {newest}.")
+
+
+retention = AppGroup("retention", help="Retention: erase the personal data whose keeping time is over.")
+
+
+@retention.command("apply")
+@click.option("--dry-run", is_flag=True, help="Only list what would be erased.")
+def apply(dry_run: bool) -> None:
+    """Erase the personal data of closed reports kept past RETAIN_*_DAYS (beat does it daily)."""
+    from flask import current_app
+
+    from intake.privacy.retention import apply_retention
+    from intake.reports.evidence import evidence_store
+
+    found = apply_retention(current_app.config, evidence_store(), dry_run=dry_run)
+    for item in found:
+        when = f"{item.last_event_at:%Y-%m-%d}" if item.last_event_at else "-"
+        click.echo(f"{item.reference}\t{item.status}\tlast change {when}")
+    verb = "would be erased" if dry_run else "erased"
+    click.echo(f"{len(found)} report(s) {verb}.")

@@ -130,6 +130,8 @@ def _tracked_body(tracked: TrackedReport) -> dict[str, Any]:
         "status": tracked.status,
         "history": [{"status": h.status, "at": h.at.isoformat(), "note": h.note} for h in tracked.history],
         "messages": [{"author": m.author, "body": m.body, "at": m.at.isoformat()} for m in tracked.messages],
+        # set when the personal data were erased (retention, or the citizen's request)
+        "erased_at": tracked.erased_at.isoformat() if tracked.erased_at else None,
     }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, Select, select, update
 
 from intake.extensions import db
 from intake.outbox.services import enqueue
-from intake.reports.models import ActorKind, CaseEvent, CaseEventKind
+from intake.reports.models import ActorKind, CaseEvent, CaseEventKind, Report
 from intake.types import utcnow
 
 
@@ -41,8 +41,11 @@ def record_event(
     from_status: str | None,
     to_status: str | None,
     at: datetime,
+    report_touched: bool = False,
 ) -> CaseEvent:
-    """Add the event to the current transaction, and its dispatching job when a handler wants it."""
+    """Add the event to the current transaction, and its dispatching job when a handler wants it.
+    The report's `last_event_at` (retention counts from it) moves to the event, unless the caller's
+    own UPDATE of the report already did (`report_touched`)."""
     event = CaseEvent(
         report_id=report_id,
         kind=kind.value,
@@ -55,6 +58,13 @@ def record_event(
     if not any(handler.wants(event) for handler in case_event_handlers()):
         event.dispatched_at = at  # nothing follows from it (yet): never waits for a job
     db.session.add(event)
+    if not report_touched:
+        db.session.execute(
+            update(Report)
+            .where(Report.id == report_id)
+            .values(last_event_at=at)
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
     if event.dispatched_at is None:
         enqueue("case_event", event.id)

@@ -127,6 +127,12 @@ class Report(Model):
     citizen_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by triage when the same contact sent a near-identical report shortly before; never deleted.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    # When the case last changed (its last case event): retention counts from it.
+    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the personal data were erased (retention, or the citizen's request); the codes,
+    # dates and status stay, so that counts never change. `erasure_cause` says which.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erasure_cause: Mapped[str | None] = mapped_column(String(20))
     # "Tell me when there is news" (intake.notifications), by e-mail and by SMS; off by default.
     notify_email: Mapped[bool] = mapped_column(default=False, server_default=false())
     notify_sms: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -162,6 +168,14 @@ class Report(Model):
             "id",
             postgresql_where=text(OPEN_STATUSES_SQL),
             sqlite_where=text(OPEN_STATUSES_SQL),
+        ),
+        # Retention: closed reports not yet erased, by status and last change.
+        Index(
+            "ix_reports_retention",
+            "status",
+            "last_event_at",
+            postgresql_where=text("erased_at IS NULL"),
+            sqlite_where=text("erased_at IS NULL"),
         ),
         # Probable duplicates: the same contact within 24 hours.
         Index("ix_reports_reporter_email", "reporter_email_index", "created_at"),

@@ -128,8 +128,13 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
+            "erased_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "When the personal data were erased (retention or the citizen's request).",
+            },
         },
-        "required": ["reference", "status", "history", "messages"],
+        "required": ["reference", "status", "history", "messages", "erased_at"],
     }
 
     def json(schema: dict[str, Any], description: str) -> dict[str, Any]:

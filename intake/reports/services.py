@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from intake.extensions import db
 from intake.outbox.services import relay_after_commit, take_queued_job_ids
 from intake.privacy.blind import blind_index, suspect_index
+from intake.privacy.retention import latest_request, request_erasure
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
 from intake.reports.models import (
@@ -79,6 +80,7 @@ def _build_report(
         status=ReportStatus.RECEIVED.value,
         created_at=now,
         updated_at=now,
+        last_event_at=now,
     )
     report.suspects = [
         SuspectIdentifier(
@@ -251,6 +253,16 @@ class MessageEntry:
 
 
 @dataclass(frozen=True)
+class ErasureState:
+    """The citizen's latest request to erase, as they may read it."""
+
+    requested_at: datetime
+    decision: str | None  # None while an officer has not decided
+    refusal: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
 class TrackedReport:
     reference: str
     status: str
@@ -258,6 +270,9 @@ class TrackedReport:
     created_at: datetime
     history: list[HistoryEntry] = field(default_factory=list)
     messages: list[MessageEntry] = field(default_factory=list)
+    erased_at: datetime | None = None
+    erasure_cause: str | None = None
+    erasure: ErasureState | None = None
 
 
 def lookup_by_receipt(reference: str, receipt: str) -> TrackedReport | None:
@@ -267,12 +282,19 @@ def lookup_by_receipt(reference: str, receipt: str) -> TrackedReport | None:
     reference; the history and messages are loaded only for the report's owner.
     """
     row = db.session.execute(
-        select(Report.id, Report.receipt_hash, Report.status, Report.category, Report.created_at).where(
-            Report.reference == reference
-        )
+        select(
+            Report.id,
+            Report.receipt_hash,
+            Report.status,
+            Report.category,
+            Report.created_at,
+            Report.erased_at,
+            Report.erasure_cause,
+        ).where(Report.reference == reference)
     ).one_or_none()
     if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
         return None
+    request = latest_request(row.id)
     history = db.session.scalars(
         select(StatusChange).where(StatusChange.report_id == row.id).order_by(StatusChange.id)
     )
@@ -286,7 +308,31 @@ def lookup_by_receipt(reference: str, receipt: str) -> TrackedReport | None:
         created_at=row.created_at,
         history=[HistoryEntry(h.to_status, h.changed_at, h.public_note) for h in history],
         messages=[MessageEntry(m.author, m.body, m.created_at) for m in messages],
+        erased_at=row.erased_at,
+        erasure_cause=row.erasure_cause,
+        erasure=ErasureState(request.requested_at, request.decision, request.refusal, request.note)
+        if request is not None
+        else None,
     )
+
+
+class ErasureOutcome(StrEnum):
+    ASKED = "asked"
+    NOT_FOUND = "not_found"  # wrong code or reference: the same answer for both
+    NOTHING_TO_ASK = "nothing_to_ask"  # already erased, or a request is waiting for an officer
+
+
+def ask_for_erasure(reference: str, receipt: str) -> ErasureOutcome:
+    """The citizen asks, with their code, for their personal data to be erased; an officer decides."""
+    row = db.session.execute(
+        select(Report.id, Report.receipt_hash).where(Report.reference == reference)
+    ).one_or_none()
+    if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
+        return ErasureOutcome.NOT_FOUND
+    report = db.session.get(Report, row.id)
+    if report is None or request_erasure(report) is None:
+        return ErasureOutcome.NOTHING_TO_ASK
+    return ErasureOutcome.ASKED
 
 
 class AnswerRefused(Exception):

@@ -135,6 +135,7 @@ def move(
         from_status=source,
         to_status=to,
         at=now,
+        report_touched=True,
     )
 
 
@@ -154,6 +155,7 @@ def amend(
         from_status=report.status,
         to_status=report.status,
         at=now,
+        report_touched=True,
     )
 
 
@@ -173,12 +175,12 @@ def _write(report: Report, expected_version: int | None, now: datetime, **values
     if expected_version is not None:
         statement = statement.where(Report.version == expected_version)
     new_version = db.session.scalar(
-        statement.values(**values, version=Report.version + 1, updated_at=now)
+        statement.values(**values, version=Report.version + 1, updated_at=now, last_event_at=now)
         .returning(Report.version)
         .execution_options(synchronize_session=False)
     )
     if new_version is None:
         raise StatusConflict()
     # The loaded object follows the row, without the ORM taking it for a change of its own.
-    for name, value in {**values, "version": new_version, "updated_at": now}.items():
+    for name, value in {**values, "version": new_version, "updated_at": now, "last_event_at": now}.items():
         set_committed_value(report, name, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, cast
 
 from flask import (
@@ -25,6 +26,7 @@ from intake.clock import today_in_morocco
 from intake.extensions import csrf
 from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
 from intake.notifications.channels import enabled_channels
+from intake.privacy.retention import retention_days
 from intake.reports.confirmations import SlipTicket, take_receipt
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import (
@@ -43,11 +45,14 @@ from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
 from intake.reports.services import (
     AnswerOutcome,
     AnswerRefused,
+    ErasureOutcome,
+    TrackedReport,
+    ask_for_erasure,
     citizen_answer,
     file_report,
     lookup_by_receipt,
 )
-from intake.reports.status_text import status_label
+from intake.reports.status_text import REFUSAL_TEXTS, erased_text, status_label
 from intake.reports.uploads import evidence_limits
 from intake.staff.access import public
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
@@ -94,7 +99,18 @@ def home() -> str:
 @bp.get("/privacy")
 @public
 def privacy() -> str:
-    return render_template("reports/privacy.html")
+    """The notice law 09-08 asks for; every name, reference and period comes from the settings."""
+    config = current_app.config
+    return render_template(
+        "reports/privacy.html",
+        controller=SimpleNamespace(
+            name=config["CONTROLLER_NAME"],
+            address=config["CONTROLLER_ADDRESS"],
+            contact=config["CONTROLLER_CONTACT"],
+            cndp_reference=config["CNDP_REFERENCE"],
+        ),
+        retention=SimpleNamespace(**{status: days for status, days in retention_days(config).items()}),
+    )
 
 
 def _form_over_limit(limit: RequestLimit) -> FlaskResponse:
@@ -208,20 +224,54 @@ def answer() -> tuple[Response, int]:
             refused = _("Your report is no longer waiting for an answer. Your text is below.")
     answered = outcome is AnswerOutcome.SENT
     tracked = lookup_by_receipt(form.reference.data or "", form.receipt.data or "") if answered else None
-    body = render_template(
-        "reports/track.html",
-        form=TrackForm(formdata=None),
-        answer_form=form,
-        tracked=tracked,
+    body = _render_track(
+        TrackForm(formdata=None),
+        form,
+        tracked,
         answered=answered,
         not_found=outcome is AnswerOutcome.NOT_FOUND,
         refused=refused,
-        evidence_limits=evidence_limits(),
-        status_label=status_label,
-        category_by_code=CATEGORY_BY_CODE,
     )
     status = 200 if answered else 404 if outcome is AnswerOutcome.NOT_FOUND else 422
     return _no_store(current_app.make_response(body)), status
+
+
+@bp.post("/track/erasure")
+@tracking_rate_limit()
+@public
+def erasure() -> tuple[Response, int]:
+    """The citizen asks for their personal data to be erased, with reference + secret code (checked
+    again here); an officer erases them, or refuses and says why on this page."""
+    form = TrackForm()
+    outcome = ask_for_erasure(form.reference.data, form.receipt.data) if form.validate_on_submit() else None
+    found = outcome in {ErasureOutcome.ASKED, ErasureOutcome.NOTHING_TO_ASK}
+    tracked = lookup_by_receipt(form.reference.data, form.receipt.data) if found else None
+    body = _render_track(
+        form if tracked is None else TrackForm(formdata=None),
+        AnswerForm(formdata=None, reference=tracked.reference if tracked else None),
+        tracked,
+        erasure_asked=outcome is ErasureOutcome.ASKED,
+        not_found=outcome is ErasureOutcome.NOT_FOUND,
+    )
+    status = 200 if found else 404 if outcome is ErasureOutcome.NOT_FOUND else 422
+    return _no_store(current_app.make_response(body)), status
+
+
+def _render_track(
+    form: TrackForm, answer_form: AnswerForm, tracked: TrackedReport | None, **flags: Any
+) -> str:
+    return render_template(
+        "reports/track.html",
+        form=form,
+        answer_form=answer_form,
+        tracked=tracked,
+        evidence_limits=evidence_limits(),
+        status_label=status_label,
+        category_by_code=CATEGORY_BY_CODE,
+        refusal_texts=REFUSAL_TEXTS,
+        erased_text=erased_text,
+        **flags,
+    )
 
 
 @bp.route("/track", methods=["GET", "POST"])
@@ -234,15 +284,11 @@ def track_form() -> tuple[Response, int]:
     if form.validate_on_submit():
         tracked = lookup_by_receipt(form.reference.data, form.receipt.data)
         not_found = tracked is None
-    body = render_template(
-        "reports/track.html",
-        form=form,
-        answer_form=AnswerForm(formdata=None, reference=tracked.reference if tracked else None),
-        tracked=tracked,
+    body = _render_track(
+        form,
+        AnswerForm(formdata=None, reference=tracked.reference if tracked else None),
+        tracked,
         not_found=not_found,
-        evidence_limits=evidence_limits(),
-        status_label=status_label,
-        category_by_code=CATEGORY_BY_CODE,
     )
     status = 404 if not_found else 422 if form.errors else 200
     return _no_store(current_app.make_response(body)), status
