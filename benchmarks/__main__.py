@@ -27,6 +27,7 @@ from flask_migrate import upgrade
 
 from intake import create_app
 from intake.extensions import db
+from intake.privacy.keys import generate_lines
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.forms import ReportForm
 from intake.reports.json_body import json_to_formdata
@@ -119,7 +120,10 @@ def postgres_database() -> Iterator[str | None]:
 def run_backend(label: str, database_url: str | None, folder: Path) -> None:
     config = {"VAR_DIR": str(folder), "SECRET_KEY": "bench"}
     if database_url:
-        config["DATABASE_URL"] = database_url
+        # a server database needs its keys and its controller named (see intake.config)
+        keys = dict(line.split("=", 1) for line in generate_lines().splitlines())
+        controller = dict.fromkeys(("CONTROLLER_NAME", "CONTROLLER_ADDRESS", "CONTROLLER_CONTACT"), "bench")
+        config.update(DATABASE_URL=database_url, **keys, **controller, CNDP_REFERENCE="bench")
     app = create_app(config)
     store = LocalEvidenceStore(folder / "evidence")
     with app.app_context():
