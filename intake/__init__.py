@@ -80,12 +80,16 @@ def register_request_state(app: Flask) -> None:
     script) and extensions cache per-request state in `g` (the language, Flask-Babel's locale,
     Flask-Login's user): one request must never see another's. Registered first, this runs before
     the blueprints' URL preprocessors, which then set the request's own values."""
-    from flask import g
+    from flask import g, request
+
+    from intake.access_log import ROUTE_ENVIRON_KEY
 
     @app.url_value_preprocessor
     def start_with_a_clean_g(endpoint: str | None, values: dict[str, Any] | None) -> None:
         for name in list(g):
             g.pop(name, None)
+        if request.url_rule is not None:  # the access log writes the route, never the path
+            request.environ[ROUTE_ENVIRON_KEY] = request.url_rule.rule
 
 
 def register_unit_of_work(app: Flask) -> None:
@@ -147,6 +151,7 @@ def _tune_sqlite(engine: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # erased values are overwritten, not left in free pages
         cursor.close()
 
 

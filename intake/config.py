@@ -102,8 +102,12 @@ def keyring(env: Mapping[str, str], db_url: str) -> KeyRing:
                 "(`flask --app intake keys generate` prints a fresh pair); without them the victims' data "
                 "cannot be encrypted or read"
             )
-        values = {**generated_keys(var_dir(env)), **{name: value for name, value in values.items() if value}}
     try:
+        if not all(values.values()):
+            values = {
+                **generated_keys(var_dir(env)),
+                **{name: value for name, value in values.items() if value},
+            }
         return parse_keyring(values["DATA_KEYS"], values["BLIND_INDEX_KEY"])
     except BadKeySetting as error:
         raise ConfigurationError(str(error)) from error

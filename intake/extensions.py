@@ -1,7 +1,10 @@
 """Unbound extension instances; `create_app` binds them (cookiecutter-flask pattern)."""
 
+import hashlib
+import hmac
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -35,6 +38,15 @@ else:
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def limit_key(*parts: str) -> str:
+    """What the limiter counts under: the client's address (and whatever else is given), keyed-hashed
+    with SECRET_KEY, so that its store (memory or Redis) holds no address or e-mail."""
+    text = "|".join((get_remote_address(), *parts))
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 # Anti-automation (ASVS 2.2.1, 11.1.4): limits per client address on the citizen's POSTs and on
 # tracking. State lives in Redis when REDIS_URL is set, in memory otherwise.
-limiter = Limiter(get_remote_address)
+limiter = Limiter(limit_key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from intake.notifications import services as notifications
 from intake.outbox.kinds import JobKind
+from intake.privacy import retention
 from intake.reports import events
 from intake.reports.events import CaseEventHandler
 from intake.triage import evidence_checks, services
@@ -32,6 +33,12 @@ JOB_KINDS: tuple[JobKind, ...] = (
         task="notifications.deliver",
         run=notifications.deliver,
         waiting=notifications.notifications_waiting,
+    ),
+    JobKind(
+        "file_deletion",
+        task="privacy.delete_file",
+        run=retention.delete_discarded_file,
+        waiting=retention.files_to_delete,
     ),
 )
 

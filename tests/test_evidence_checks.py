@@ -12,6 +12,7 @@ from flask import Flask
 from PIL import Image
 
 from intake.extensions import db
+from intake.privacy.sealing import new_seal_id
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.models import EvidenceFile, Report
 from intake.triage.evidence_checks import check_evidence
@@ -49,8 +50,10 @@ def stored_evidence(store: LocalEvidenceStore, data: bytes, media_type: str) -> 
         created_at=now,
         updated_at=now,
     )
-    saved = store.save(io.BytesIO(data))
+    seal_id = new_seal_id()
+    saved = store.save(io.BytesIO(data), seal_id)
     item = EvidenceFile(
+        seal_id=seal_id,
         original_name="capture",
         stored_name=saved.stored_name,
         size=saved.size,
@@ -84,11 +87,11 @@ def test_a_photo_gets_a_small_preview_without_location_and_the_original_is_untou
     assert check(item.id, store) is True
     db.session.refresh(item)
     assert item.check_status == "accepted" and item.preview_name and item.checked_at
-    with store.open(item.preview_name) as preview_file:
+    with store.open(item.preview_name, item.seal_id) as preview_file:
         preview = Image.open(io.BytesIO(preview_file.read()))
     assert max(preview.size) <= 1600 and preview.format == "JPEG"
     assert not preview.getexif() and "exif" not in preview.info
-    with store.open(item.stored_name) as kept:
+    with store.open(item.stored_name, item.seal_id) as kept:
         assert hashlib.sha256(kept.read()).hexdigest() == item.sha256 == hashlib.sha256(original).hexdigest()
 
 
@@ -102,7 +105,7 @@ def test_a_phone_photo_taken_sideways_is_previewed_upright(app: Flask, store: Lo
     assert check(item.id, store)
     db.session.refresh(item)
     assert item.preview_name is not None
-    with store.open(item.preview_name) as preview_file:
+    with store.open(item.preview_name, item.seal_id) as preview_file:
         preview = Image.open(io.BytesIO(preview_file.read()))
     assert preview.size == (100, 400) and not preview.getexif()
 

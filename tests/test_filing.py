@@ -37,8 +37,8 @@ def test_failed_commit_leaves_no_row_and_no_file(
     saved: list[str] = []
     original_save = store.save
 
-    def save_and_remember(stream):  # type: ignore[no-untyped-def]
-        stored = original_save(stream)
+    def save_and_remember(stream, owner):  # type: ignore[no-untyped-def]
+        stored = original_save(stream, owner)
         saved.append(stored.stored_name)
         return stored
 
@@ -88,7 +88,7 @@ def test_commit_that_raises_after_the_data_is_stored_still_counts_as_filed(
     monkeypatch.undo()
     report = db.session.scalar(select(Report).where(Report.reference == filed.reference))
     assert report is not None and len(report.evidence) == 1
-    with store.open(report.evidence[0].stored_name) as kept:
+    with store.open(report.evidence[0].stored_name, report.evidence[0].seal_id) as kept:
         assert kept.read() == png_bytes()
 
 

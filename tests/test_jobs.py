@@ -25,7 +25,7 @@ LONG_AGO = timedelta(hours=2)
 
 def test_the_table_names_each_kind_once_with_its_task() -> None:
     kinds = job_kinds()
-    assert set(kinds) == {"triage", "evidence", "case_event", "notification"}
+    assert set(kinds) == {"triage", "evidence", "case_event", "notification", "file_deletion"}
     assert len({kind.task for kind in kinds.values()}) == len(kinds)
     assert all(kind.waiting is not None for kind in kinds.values())  # the reconciler covers them all
     import workers.jobs

@@ -141,11 +141,24 @@ def test_make_run_files_and_triages_a_report_end_to_end(
     access = [
         line for line in log.read_text(errors="replace").splitlines() if '"POST /' in line or '"GET /' in line
     ]
-    assert any('"POST /fr/report" 303' in line and "staff=-" in line for line in access), access[:5]
-    assert any('"POST /ar/track" 200' in line for line in access)
+    assert any('"POST /<lang>/report" 303' in line and "staff=-" in line for line in access), access[:5]
+    assert any('"POST /<lang>/track" 200' in line for line in access)
     for line in access:
         for private in ("127.0.0.1 -", "Python-urllib", reference, receipt, "csrf_token"):
             assert private not in line, (private, line)
+    # nor a reference in another spelling, nor the address of a malformed request in the error log
+    for spelling in (reference.lower(), reference.replace("-", "")):
+        Browserless(base).get(f"/api/v1/reports/{spelling}/status")
+    with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5) as raw:
+        raw.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        raw.recv(1024)
+    wait_for(
+        lambda: "Invalid request from ip=" in log.read_text(errors="replace"), 10, 0.2, what="the error line"
+    )
+    text = log.read_text(errors="replace")
+    assert '"GET /api/v1/reports/<reference>/status"' in text
+    assert reference.lower() not in text and reference.replace("-", "") not in text
+    assert "ip=127.0.0.1" not in text and "Invalid request from ip=-" in text
     var_dir = Path(log.parent / "var")
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700
     for name in ("blagh.sqlite3", "blagh.sqlite3-wal", "keys.env", "secret_key"):

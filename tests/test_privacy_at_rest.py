@@ -1,6 +1,6 @@
 """Victims' data at rest: a report carrying a marker in every personal field and in its evidence goes
-through filing, triage, evidence checks, a question, the citizen's answer, notes, a refusal and an
-export; the marker is then in no table (the SQLite file and its WAL, or a pg_dump of PostgreSQL), no
+through filing, triage, evidence checks, a question, the citizen's answer, notes, a refusal, a
+legal hold, a refused request to erase and the exports (CSV, JSON, and XLSX read inside its zip); the marker is then in no table (the SQLite file and its WAL, or a pg_dump of PostgreSQL), no
 evidence file, no export and no log line. Officers still read it all (ASVS 6.1.1, 6.2.1, 8.3.4)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import logging
 import stat
 import subprocess
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
 
-from intake.extensions import db
+from intake.extensions import db, limiter
 from intake.reports.models import EvidenceFile, Report
 from tests.conftest import SignIn, case_action, csrf_token, run_due_jobs, run_job
 from tests.factories import png_bytes, report_payload
@@ -100,20 +101,37 @@ def test_a_marker_in_every_personal_field_is_nowhere_at_rest(
     assert case_action(desk, reference, "message", body=f"Merci, nous cherchons {marker}.").status_code == 303
     refused = case_action(boss, reference, "status", status="rejected", reason=f"Hors compétence : {marker}")
     assert refused.status_code == 303
-    export = tmp_path / "export.xlsx"
-    result = app.test_cli_runner().invoke(
-        args=[
-            "export",
-            "monthly",
-            "--year",
-            str(db.session.scalar(select(Report.created_at)).year),
-            "--format",
-            "xlsx",
-            "--output",
-            str(export),
-        ]
+    # a legal hold's reason and the officer's word to a refused request to erase are sealed too
+    asked = citizen.post(
+        "/fr/track/erasure",
+        data={"csrf_token": csrf_token(citizen, "/fr/track"), "reference": reference, "receipt": receipt},
     )
-    assert result.exit_code == 0, result.output
+    assert asked.status_code == 200
+    assert case_action(boss, reference, "hold", reason=f"Réquisition visant {marker}").status_code == 303
+    note = f"Le parquet enquête sur {marker}."
+    assert (
+        case_action(desk, reference, "refuse-erasure", refusal="investigation", body=note).status_code == 303
+    )
+    exports: dict[str, bytes] = {}
+    for export_format in ("xlsx", "csv", "json"):
+        export = tmp_path / f"export.{export_format}"
+        result = app.test_cli_runner().invoke(
+            args=[
+                "export",
+                "monthly",
+                "--year",
+                str(db.session.scalar(select(Report.created_at)).year),
+                "--format",
+                export_format,
+                "--output",
+                str(export),
+            ]
+        )
+        assert result.exit_code == 0, result.output
+        exports[export_format] = export.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(exports.pop("xlsx"))) as workbook:  # read inside the zip, not its bytes
+        exports.update({f"xlsx/{name}": workbook.read(name) for name in workbook.namelist()})
+    assert any(b"sheetData" in data for data in exports.values())
 
     # Officers read everything, in clear: the marker is there to be found, if it were stored so.
     page = boss.get(f"/officer/reports/{reference}").get_data(as_text=True)
@@ -123,8 +141,14 @@ def test_a_marker_in_every_personal_field_is_nowhere_at_rest(
         f"{marker}_vendeur",
         question,
         f"Appelé la banque pour {marker}",
+        f"Réquisition visant {marker}",
     ):
         assert shown in page, shown
+    tracking = citizen.post(
+        "/fr/track",
+        data={"csrf_token": csrf_token(citizen, "/fr/track"), "reference": reference, "receipt": receipt},
+    )
+    assert note in tracking.get_data(as_text=True)  # the citizen reads the officer's word
     evidence_id = db.session.scalar(select(EvidenceFile.id).where(EvidenceFile.media_type == "text/plain"))
     download = boss.get(f"/officer/evidence/{evidence_id}")
     assert marker.encode() in download.data and download.headers["Content-Length"] == str(len(download.data))
@@ -161,8 +185,11 @@ def test_a_marker_in_every_personal_field_is_nowhere_at_rest(
         assert database.stat().st_size > 0
     for path in Path(app.config["EVIDENCE_DIR"]).rglob("*"):
         if path.is_file():
-            leaks[f"evidence/{path.name}"] = found_in(path.read_bytes(), marker)
-    leaks["export"] = found_in(export.read_bytes(), marker)
+            stored = path.read_bytes()
+            assert stored.startswith(b"BLGE"), path.name  # every file and preview is encrypted
+            leaks[f"evidence/{path.name}"] = found_in(stored, marker)
+    for name, data in exports.items():
+        leaks[f"export {name}"] = found_in(data, marker)
     leaks["logs"] = [marker] if marker in caplog.text.lower() or PHONE_DIGITS in caplog.text else []
     assert (
         len([p for p in Path(app.config["EVIDENCE_DIR"]).rglob("*") if p.is_file()]) >= 4
@@ -185,7 +212,8 @@ def test_evidence_is_kept_in_private_folders(app: Flask) -> None:
 
 
 def test_a_breached_rate_limit_logs_no_address(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """Flask-Limiter's own line names the limit's key, the client's address: it is kept quiet."""
+    """Flask-Limiter's own line names the limit's key: it is kept quiet, and the key itself is a keyed
+    hash, so the limiter's store (memory here, Redis in production) holds no address either."""
     from flask_migrate import upgrade
 
     from tests.conftest import build_app
@@ -199,7 +227,44 @@ def test_a_breached_rate_limit_logs_no_address(tmp_path: Path, caplog: pytest.Lo
             client.get("/api/v1/reports/BLG-2222-2222/status", headers={"X-Receipt": "nope"}).status_code
             for _ in range(3)
         ]
+        stored = " ".join(str(key) for key in limiter.storage.storage)  # the memory storage's counters
         db.session.remove()
         db.engine.dispose()
     assert answers == [404, 404, 429]
+    assert stored and "127.0.0.1" not in stored
     assert "127.0.0.1" not in caplog.text and "BLG-2222-2222" not in caplog.text
+
+
+def test_a_sealed_value_copied_into_another_row_does_not_open(app: Flask, backend: str) -> None:
+    """Each value is bound to its own row (ASVS 6.2.2): someone with write access to the database
+    cannot make one report's description or one message's text show up in another."""
+    from intake.privacy.sealing import UnsealError
+    from intake.reports.models import ReportMessage
+
+    first, second = (
+        app.test_client().post("/api/v1/reports", json=report_payload(description=text)).json["reference"]
+        for text in ("La première victime raconte son histoire.", "La seconde victime raconte la sienne.")
+    )
+    reports = {r.reference: r for r in db.session.scalars(select(Report))}
+    for report in reports.values():
+        db.session.add(ReportMessage(report_id=report.id, author="officer", body=f"Pour {report.reference}"))
+    db.session.commit()
+    messages = list(db.session.scalars(select(ReportMessage).order_by(ReportMessage.id)))
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.reference == second)
+        .values(description_sealed=reports[first].description_sealed)
+    )
+    db.session.execute(
+        sa.update(ReportMessage)
+        .where(ReportMessage.id == messages[1].id)
+        .values(body_sealed=messages[0].body_sealed)
+    )
+    db.session.commit()
+    db.session.expire_all()
+    moved = db.session.scalar(select(Report).where(Report.reference == second))
+    with pytest.raises(UnsealError):
+        _ = moved.description
+    with pytest.raises(UnsealError):
+        _ = db.session.get(ReportMessage, messages[1].id).body
+    assert db.session.get(ReportMessage, messages[0].id).body == f"Pour {first}"  # the original opens

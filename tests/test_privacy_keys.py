@@ -3,6 +3,7 @@ server database, `keys generate` without any app, and rotation with the service 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -44,6 +45,20 @@ def test_keys_generate_prints_a_fresh_pair_and_touches_no_database(tmp_path: Pat
     assert list(tmp_path.iterdir()) == []  # nothing written, nothing read
     pair = dict(line.split("=", 1) for line in first.stdout.splitlines())
     assert parse_keyring(pair["DATA_KEYS"], pair["BLIND_INDEX_KEY"]).current_id == "k2"
+    rotation = subprocess.run(
+        [*command, "--data-only"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert re.fullmatch(rf"DATA_KEYS=k2:{KEY}\n", rotation.stdout), rotation.stdout  # no new blind key
+
+
+@pytest.mark.parametrize("damaged", ["", "DATA_KEYS=k1:abc\n", "BLIND_INDEX_KEY=x\n"])
+def test_a_damaged_embedded_keys_file_stops_the_start_instead_of_drawing_new_keys(
+    tmp_path: Path, damaged: str
+) -> None:
+    (tmp_path / "keys.env").write_text(damaged)
+    with pytest.raises(ConfigurationError, match="restore it from your backup"):
+        load_config({"VAR_DIR": str(tmp_path)})
+    assert (tmp_path / "keys.env").read_text() == damaged  # left as it was
 
 
 def test_the_embedded_default_generates_its_keys_once_owner_only(tmp_path: Path) -> None:
@@ -106,7 +121,7 @@ def file_with_evidence(app: Flask) -> str:
         },
         "suspects-0-kind": "phone",
         "suspects-0-value": "0612345678",
-        "evidence": [(__import__("io").BytesIO(png_bytes(4, 4)), "capture.png")],
+        "evidence": [(io.BytesIO(png_bytes(4, 4)), "capture.png")],
     }
     created = app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data")
     assert created.status_code == 201, created.json
@@ -118,7 +133,7 @@ def rotate_to_new_key(app: Flask) -> None:
 
 
 def test_rotation_moves_every_value_and_file_and_can_stop_and_resume(
-    app: Flask, backend: str, filed_and_triaged: FileAndTriage
+    app: Flask, backend: str, filed_and_triaged: FileAndTriage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for _ in range(3):
         reference = file_with_evidence(app)
@@ -139,13 +154,10 @@ def test_rotation_moves_every_value_and_file_and_can_stop_and_resume(
         raise Stop
 
     description = next(c for c in rotation.sealed_columns() if c.label == "reports.description")
-    monkeypatched_batch = rotation.BATCH
-    rotation.BATCH = 1
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(rotation, "BATCH", 1)
         with pytest.raises(Stop):
             rotation.rotate_column(description, stop_after_first_batch)
-    finally:
-        rotation.BATCH = monkeypatched_batch
     assert rotation.column_status(description) == {"t2": 1, "t1": 2}  # stopped midway: kept what it did
 
     result = app.test_cli_runner().invoke(args=["keys", "rotate"])
@@ -161,7 +173,7 @@ def test_rotation_moves_every_value_and_file_and_can_stop_and_resume(
     db.session.expire_all()
     assert all(r.description and r.reporter_name for r in db.session.scalars(select(Report)))
     for item in db.session.scalars(select(EvidenceFile)):
-        with evidence_store().open(item.stored_name) as original:
+        with evidence_store().open(item.stored_name, item.seal_id) as original:
             assert original.read()[:8] == b"\x89PNG\r\n\x1a\n"
         assert item.original_name == "capture.png"
 
@@ -194,3 +206,73 @@ def test_rotation_runs_with_the_service_up(app: Flask, backend: str) -> None:
     description = next(c for c in rotation.sealed_columns() if c.label == "reports.description")
     assert rotation.column_status(description) == {"t2": 45}
     assert keyring().current_id == "t2"
+
+
+def test_rotation_never_overwrites_a_value_written_meanwhile(
+    app: Flask, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-sealed value is written only where the column still holds what was read: a citizen's
+    or an officer's write in between is kept (here it lands while the rotation re-seals)."""
+    reference = app.test_client().post("/api/v1/reports", json=report_payload()).json["reference"]
+    rotate_to_new_key(app)
+    description = next(c for c in rotation.sealed_columns() if c.label == "reports.description")
+    real_reseal = rotation.reseal
+
+    def reseal_while_someone_writes(sealed: str, place: str) -> str:
+        with app.app_context():  # another unit of work changes the row in between
+            report = db.session.scalar(select(Report).where(Report.reference == reference))
+            assert report is not None
+            report.description = "Written while the rotation ran."
+            db.session.commit()
+            db.session.remove()
+        return real_reseal(sealed, place)
+
+    monkeypatch.setattr(rotation, "reseal", reseal_while_someone_writes)
+    rotation.rotate_column(description)
+    db.session.expire_all()
+    report = db.session.scalar(select(Report).where(Report.reference == reference))
+    assert report is not None and report.description == "Written while the rotation ran."
+
+
+def test_a_file_erased_while_the_rotation_rewrites_it_is_not_left_behind(
+    app: Flask, filed_and_triaged: FileAndTriage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake.privacy import retention
+    from intake.unit_of_work import commit
+
+    reference = file_with_evidence(app)
+    report = db.session.scalar(select(Report).where(Report.reference == reference))
+    assert report is not None
+    names = [item.stored_name for item in report.evidence]
+    rotate_to_new_key(app)
+    store = evidence_store()
+    real_reencrypt = store.reencrypt
+
+    def erased_meanwhile(stored_name: str, owner: str) -> None:
+        with app.app_context():  # the erasure and its file deletion run while this file is rewritten
+            retention.erase(db.session.get(Report, report.id), retention.ErasureCause.RETENTION)
+            commit()
+            run_due_jobs("file_deletion")
+            db.session.remove()
+        real_reencrypt(stored_name, owner)  # writes the file back…
+
+    monkeypatch.setattr(store, "reencrypt", erased_meanwhile)
+    rotation.rotate_files(store)
+    root = Path(app.config["EVIDENCE_DIR"])
+    assert not any((root / name[:2] / name).exists() for name in names)  # …and it is deleted again
+
+
+def test_a_process_with_another_blind_index_key_refuses_to_index(app: Flask, backend: str) -> None:
+    """A wrong BLIND_INDEX_KEY would match nothing, silently: the fingerprint the migration kept in
+    the database stops it at the first index instead (ASVS 6.4.1: keys managed, mistakes loud)."""
+    from intake.privacy.blind import WrongBlindIndexKey, blind_index
+
+    assert blind_index("reporter_email", "nadia@example.ma")  # the configured key matches
+    other = "QkxBR0gtdGVzdC1vdGhlci1ibGluZC1rZXktMDAwMDA"
+    app.config["KEYRING"] = parse_keyring(TEST_DATA_KEYS, other)
+    with pytest.raises(WrongBlindIndexKey, match="not the key this database"):
+        blind_index("reporter_email", "nadia@example.ma")
+    filed = app.test_client().post("/api/v1/reports", json=report_payload())
+    assert filed.status_code == 500  # nothing is filed with indexes nobody could match
+    app.config["KEYRING"] = parse_keyring(TEST_DATA_KEYS, TEST_BLIND_INDEX_KEY)
+    assert app.test_client().post("/api/v1/reports", json=report_payload()).status_code == 201

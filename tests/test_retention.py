@@ -16,7 +16,10 @@ from sqlalchemy import func, select, update
 
 from intake.extensions import db
 from intake.officer.models import AuditEvent, CaseNote
+from intake.privacy.models import DiscardedFile
 from intake.reports.models import EvidenceFile, Report, ReportMessage, SuspectIdentifier
+from intake.staff.models import Staff
+from intake.triage.models import GroupMember, IdentifierGroup
 from intake.types import utcnow
 from tests.conftest import SignIn, case_action, csrf_token, run_due_jobs, run_job
 from tests.factories import png_bytes, report_payload
@@ -115,7 +118,17 @@ def test_expired_personal_data_are_erased_and_the_counts_stay_equal(
                 == 0
             )
         assert all(step.public_note is None for step in erased.history)
+    # The files go for real once the erasure is committed, by the jobs it queued.
+    assert {p.name for p in evidence_dir.rglob("*") if p.is_file()} == files_before
+    assert db.session.scalar(select(func.count()).select_from(DiscardedFile)) == 4
+    assert len(run_due_jobs("file_deletion")) == 4
     assert {p.name for p in evidence_dir.rglob("*") if p.is_file()} == files_before - erased_files
+    assert db.session.scalar(select(func.count()).select_from(DiscardedFile)) == 0
+    # The erased reports left their identifier's group; the others still count in it.
+    group = db.session.scalars(select(IdentifierGroup)).one()
+    members = set(db.session.scalars(select(GroupMember.report_id)))
+    assert group.report_count == len(members) == 2
+    assert members == {report(kept["reference"]).id for kept in (referred, recent)}
     for kept in (referred, recent, still_open):
         assert report(kept["reference"]).description and report(kept["reference"]).erased_at is None
     assert monthly_json(app) == counts_before  # the statistics never change
@@ -219,9 +232,22 @@ def test_a_citizen_asks_and_an_officer_erases(app: Flask, signed_in: SignIn) -> 
     assert 'id="erasure-requests"' in queue and ": 1" in queue.split('id="erasure-requests"')[1][:400]
     assert created["reference"] in desk.get("/officer/?erasure=requested&assigned=all").get_data(as_text=True)
     assert case_action(desk, created["reference"], "erase").status_code == 422  # not confirmed
+    names = {
+        name
+        for item in report(created["reference"]).evidence
+        for name in (item.stored_name, item.preview_name)
+    }
     assert case_action(desk, created["reference"], "erase", confirm="y").status_code == 303
     erased = report(created["reference"])
     assert erased.erasure_cause == "citizen_request" and erased.description is None
+    assert len(run_due_jobs("file_deletion")) == len(names) == 2
+    root = Path(app.config["EVIDENCE_DIR"])
+    assert not any((root / name[:2] / name).exists() for name in names if name)  # deleted for real
+    officer_id = db.session.scalar(select(Staff.id).where(Staff.email == "officer@police.example.ma"))
+    audited = db.session.execute(
+        select(AuditEvent.staff_id, AuditEvent.details).where(AuditEvent.action == "erasure")
+    ).one()
+    assert tuple(audited) == (officer_id, {"cause": "citizen_request"})  # who erased, and why
     assert "comme vous l’avez demandé" in track(citizen, created)
 
 
@@ -234,7 +260,7 @@ def test_an_officer_refuses_and_the_citizen_reads_why_in_their_language(
     assert ask_erasure(citizen, created, lang="ar").status_code == 200
     case_action(boss, created["reference"], "hold", reason="Enquête judiciaire ouverte.")
     held = case_action(desk, created["reference"], "erase", confirm="y")
-    assert held.status_code == 422 and "conservation légale" in held.get_data(as_text=True)
+    assert held.status_code == 422 and "gel judiciaire" in held.get_data(as_text=True)
     refused = case_action(
         desk,
         created["reference"],
@@ -256,3 +282,60 @@ def test_a_retention_that_is_not_a_number_of_days_stops_the_start(tmp_path: Path
 
     with pytest.raises(ConfigurationError, match=setting):
         load_config({"VAR_DIR": str(tmp_path), setting: "0"})
+
+
+def test_a_file_whose_deletion_job_was_lost_is_deleted_all_the_same(app: Flask, signed_in: SignIn) -> None:
+    """The files are queued for deletion in the erasure's own transaction: a job lost on the way is
+    found again by the reconciler, so no file outlives its erasure."""
+    from intake.outbox.models import OutboxJob
+    from intake.outbox.services import requeue_waiting_work
+    from intake.unit_of_work import commit
+
+    desk, boss = signed_in(), signed_in("supervisor")
+    created = file_and_close(app, desk, boss, "rejected")
+    age(created["reference"], 200)
+    names = {
+        name
+        for item in report(created["reference"]).evidence
+        for name in (item.stored_name, item.preview_name)
+    }
+    app.test_cli_runner().invoke(args=["retention", "apply"])
+    long_ago = utcnow() - timedelta(hours=2)
+    db.session.execute(update(DiscardedFile).values(discarded_at=long_ago))
+    db.session.execute(
+        update(OutboxJob).where(OutboxJob.task == "privacy.delete_file").values(published_at=long_ago)
+    )  # published, then lost
+    commit()
+    assert requeue_waiting_work(timedelta(minutes=10)) == {"file_deletion": 2}
+    commit()
+    assert len(run_due_jobs("file_deletion")) >= 2
+    root = Path(app.config["EVIDENCE_DIR"])
+    assert names and not any((root / name[:2] / name).exists() for name in names if name)
+    assert db.session.scalar(select(func.count()).select_from(DiscardedFile)) == 0
+
+
+def test_an_erased_case_is_frozen(app: Flask, signed_in: SignIn) -> None:
+    """After the erasure nothing is added to the case: no status change, note, message or answer
+    (law 09-08, art. 3: erased means erased)."""
+    desk, boss = signed_in(), signed_in("supervisor")
+    created = file_and_close(app, desk, boss, "resolved")
+    reference = created["reference"]
+    assert ask_erasure(app.test_client(), created).status_code == 200
+    assert case_action(desk, reference, "erase", confirm="y").status_code == 303
+    for action, fields in (
+        ("status", {"status": "in_progress"}),
+        ("note", {"body": "Rappelé la victime."}),
+        ("message", {"body": "Pouvez-vous nous renvoyer la capture ?"}),
+        ("hold", {"reason": "Réquisition."}),
+    ):
+        refused = case_action(boss, reference, action, **fields)
+        assert refused.status_code == 422, (action, refused.status_code)
+        if action != "hold":
+            assert "plus rien ne peut y être ajouté" in refused.get_data(as_text=True), action
+    erased = report(reference)
+    assert erased.status == "resolved" and erased.messages == [] and erased.description is None
+    assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 0
+    # the citizen's waiting request was answered by the erasure itself
+    from intake.privacy.models import ErasureRequest
+
+    assert db.session.scalars(select(ErasureRequest.decision)).all() == ["erased"]

@@ -88,14 +88,14 @@ def celery_init_app(app: Flask) -> Celery:
             "reconcile-jobs": {"task": "outbox.reconcile", "schedule": app.config["RECONCILE_INTERVAL"]},
             # Last month's counts, early on the 1st (Morocco is UTC+1 or UTC+0: 02:00 UTC is past
             # midnight there either way).
+            "export-last-month": {
+                "task": "stats.export_last_month",
+                "schedule": crontab(minute=0, hour=2, day_of_month=1),
+            },
             # Personal data kept past their time are erased every night.
             "apply-retention": {
                 "task": "privacy.apply_retention",
                 "schedule": crontab(minute=30, hour=3),
-            },
-            "export-last-month": {
-                "task": "stats.export_last_month",
-                "schedule": crontab(minute=0, hour=2, day_of_month=1),
             },
         },
         beat_schedule_filename=app.config["VAR_DIR"] + "/celerybeat-schedule",

@@ -4,10 +4,9 @@ from celery import shared_task
 from flask import current_app
 
 from intake.privacy.retention import apply_retention
-from intake.reports.evidence import evidence_store
 from workers.app import DATABASE_RETRY
 
 
 @shared_task(name="privacy.apply_retention", **DATABASE_RETRY)
 def apply_retention_task() -> None:
-    apply_retention(current_app.config, evidence_store())
+    apply_retention(current_app.config)

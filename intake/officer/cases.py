@@ -16,6 +16,7 @@ from intake.extensions import db
 from intake.officer.audit import record
 from intake.officer.models import CaseNote
 from intake.reports.events import record_event
+from intake.reports.locking import lock_report
 from intake.reports.models import OPEN_STATUSES, ActorKind, CaseEventKind, Report, ReportMessage, ReportStatus
 from intake.reports.status import Actor, StatusRefused, amend, move, refuse_stale
 from intake.staff.models import Staff, is_supervisor
@@ -28,6 +29,7 @@ REFUSALS = {
     "workflow": _l("This status cannot follow the current one."),
     "reason": _l("Give the reason."),
     "message": _l("Write the question for the citizen."),
+    "erased": _l("The personal data of this case were erased: nothing more can be added to it."),
 }
 
 
@@ -134,8 +136,15 @@ def _move(
         raise CaseError(REFUSALS[refused.code]) from refused
 
 
+def _refuse_if_erased(report: Report) -> None:
+    """Notes and messages take the report's lock, as an erasure does: none lands after it."""
+    if lock_report(report.id) is not None:
+        raise CaseError(REFUSALS["erased"])
+
+
 def add_note(report: Report, officer: Officer, body: str) -> None:
     text = _text(body, _l("Write the note."))
+    _refuse_if_erased(report)
     db.session.add(CaseNote(report_id=report.id, staff_id=officer.staff_id, body=text, created_at=utcnow()))
     record("note", officer.staff_id, report.id, officer.ip)
 
@@ -143,6 +152,7 @@ def add_note(report: Report, officer: Officer, body: str) -> None:
 def send_message(report: Report, officer: Officer, body: str) -> None:
     """A public message: the citizen reads it on the tracking page (and may be told there is news)."""
     text = _text(body, _l("Write the message."))
+    _refuse_if_erased(report)
     now = utcnow()
     db.session.add(ReportMessage(report_id=report.id, author="officer", body=text, created_at=now))
     record_event(

@@ -47,7 +47,7 @@ ACTION_NAMES: dict[str, LazyString] = {
     "download": _l("Evidence downloaded"),
     "preview": _l("Preview viewed"),
     "erasure": _l("Personal data erased"),
-    "erasure_requested": _l("Erasure asked by the citizen"),
+    "erasure_requested": _l("Erasure requested by the citizen"),
     "erasure_refused": _l("Erasure refused"),
     "legal_hold": _l("Legal hold placed"),
     "legal_hold_lifted": _l("Legal hold lifted"),

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
-from intake.privacy.sealing import SealedField
+from intake.privacy.sealing import SealedField, SealedRow, seal_id_of
 from intake.types import BigId, UTCDateTime, utcnow
 
 
-class CaseNote(Model):
+class CaseNote(SealedRow, Model):
     """An internal note: staff only, never shown to the citizen."""
 
     __tablename__ = "case_notes"
@@ -22,7 +22,7 @@ class CaseNote(Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     body_sealed: Mapped[str] = mapped_column("body", Text)
-    body = SealedField("body_sealed", "case_notes.body", lambda note: note.report_id)
+    body = SealedField("body_sealed", "case_notes.body", seal_id_of)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_case_notes_report", "report_id", "id"),)

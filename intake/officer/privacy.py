@@ -3,12 +3,13 @@ officer decides). Thin over intake.privacy.retention; what the officer reads is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from intake.officer.cases import CaseError, Officer
 from intake.privacy import retention
-from intake.reports.evidence import EvidenceStore
 from intake.reports.models import Report
 from intake.staff.models import is_supervisor
 
@@ -22,10 +23,10 @@ REFUSALS: dict[str, LazyString] = {
 }
 
 
-def _checked(action: object) -> None:
+def _checked(action: Callable[[], object]) -> None:
     try:
-        action()  # type: ignore[operator]
-    except retention.HoldError as refused:
+        action()
+    except retention.PrivacyRefused as refused:
         raise CaseError(REFUSALS[refused.code]) from refused
 
 
@@ -44,10 +45,10 @@ def lift_hold(report: Report, officer: Officer) -> None:
     _checked(lambda: retention.lift_hold(report, officer.staff_id, officer.ip))
 
 
-def erase_on_request(report: Report, officer: Officer, store: EvidenceStore, confirmed: bool) -> None:
+def erase_on_request(report: Report, officer: Officer, confirmed: bool) -> None:
     if not confirmed:
         raise CaseError(_l("Tick the box to confirm the erasure."))
-    _checked(lambda: retention.grant_request(report, store, officer.staff_id, officer.ip))
+    _checked(lambda: retention.grant_request(report, officer.staff_id, officer.ip))
 
 
 def refuse_erasure(report: Report, officer: Officer, refusal: str | None, note: str | None) -> None:

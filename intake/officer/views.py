@@ -193,7 +193,7 @@ def case_action(reference: str, action: str) -> ResponseReturnValue:
         elif action == "release":
             privacy.lift_hold(report, officer)
         elif action == "erase":
-            privacy.erase_on_request(report, officer, evidence_store(), bool(form.confirm.data))
+            privacy.erase_on_request(report, officer, bool(form.confirm.data))
         elif action == "refuse-erasure":
             privacy.refuse_erasure(report, officer, form.refusal.data, form.body.data)
         else:
@@ -221,7 +221,7 @@ def evidence_download(evidence_id: int) -> Response:
         abort(404)
     record("download", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
     response = send_file(
-        evidence_store().open(item.stored_name),  # decrypted as it streams out
+        evidence_store().open(item.stored_name, item.seal_id),  # decrypted as it streams out
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=safe_file_name(item.original_name, item.media_type),
@@ -238,7 +238,7 @@ def evidence_preview(evidence_id: int) -> Response:
     if item is None or item.preview_name is None:
         abort(404)
     record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
-    return send_file(evidence_store().open(item.preview_name), mimetype=item.media_type)
+    return send_file(evidence_store().open(item.preview_name, item.seal_id), mimetype=item.media_type)
 
 
 @bp.app_template_filter("age")

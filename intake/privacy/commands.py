@@ -22,12 +22,18 @@ def keys() -> None:
 @click.option(
     "--id", "key_id", default="k1", show_default=True, help="The new data key's id (k2, k3… when rotating)."
 )
-def generate(key_id: str) -> None:
-    """Print a fresh DATA_KEYS and BLIND_INDEX_KEY (touches no database). When rotating, put the new
-    data key first in DATA_KEYS and keep the old ones after it; keep BLIND_INDEX_KEY as it is."""
+@click.option(
+    "--data-only",
+    is_flag=True,
+    help="Only a new data key (for a rotation): BLIND_INDEX_KEY stays as it is.",
+)
+def generate(key_id: str, data_only: bool) -> None:
+    """Print a fresh DATA_KEYS and BLIND_INDEX_KEY (touches no database). When rotating, use
+    `--data-only --id k2`, put the new data key first in DATA_KEYS and keep the old ones after it."""
     if not KEY_ID.match(key_id):
         raise click.BadParameter("letters, digits, - or _, at most 16", param_hint="--id")
-    click.echo(generate_lines(key_id), nl=False)
+    lines = generate_lines(key_id)
+    click.echo(lines.splitlines()[0] + "\n" if data_only else lines, nl=False)
 
 
 @keys.command("status")
@@ -57,8 +63,7 @@ def rotate() -> None:
     with click.progressbar(length=total, label=f"values to {newest}") as bar:
         for sealed in columns:
             rotation.rotate_column(sealed, bar.update)
-    names = list(rotation.file_names())
-    with click.progressbar(length=len(names), label=f"files to {newest}") as bar:
+    with click.progressbar(length=rotation.stored_file_count(), label=f"files to {newest}") as bar:
         moved = rotation.rotate_files(evidence_store(), bar.update)
     click.echo(f"{total} value(s) and {moved} file(s) are now under {newest}.")
 
@@ -73,9 +78,8 @@ def apply(dry_run: bool) -> None:
     from flask import current_app
 
     from intake.privacy.retention import apply_retention
-    from intake.reports.evidence import evidence_store
 
-    found = apply_retention(current_app.config, evidence_store(), dry_run=dry_run)
+    found = apply_retention(current_app.config, dry_run=dry_run)
     for item in found:
         when = f"{item.last_event_at:%Y-%m-%d}" if item.last_event_at else "-"
         click.echo(f"{item.reference}\t{item.status}\tlast change {when}")

@@ -3,8 +3,8 @@ back as a stream, never held whole in memory, and any part of it can be read (an
 
 Layout: a header (`BLGE`, version, key id, a random nonce prefix), then chunks of 64 KiB of clear
 text, each sealed with the nonce `prefix | chunk number | last-chunk flag` and, as associated data,
-the header and the file's place (`evidence:<stored name>`). A chunk moved, dropped, reordered or cut
-off, or a file renamed, does not open.
+the header and the file's place (`evidence:<evidence row's seal_id>:<stored name>`). A chunk moved,
+dropped, reordered or cut off, or a file renamed or put under another evidence row, does not open.
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def encrypt_stream(
     aead, associated = AESGCM(keys.current), header + place.encode("utf-8")
     digest, size, index = hashlib.sha256(), 0, 0
     target.write(header)
-    chunk = source.read(CHUNK)
+    chunk = _read_full(source, CHUNK)
     while True:
-        following = source.read(CHUNK) if len(chunk) == CHUNK else b""
+        following = _read_full(source, CHUNK) if len(chunk) == CHUNK else b""
         last = not following
         digest.update(chunk)
         size += len(chunk)
@@ -56,6 +56,19 @@ def encrypt_stream(
         if last:
             return size, digest.hexdigest()
         chunk, index = following, index + 1
+
+
+def _read_full(source: IO[bytes], size: int) -> bytes:
+    """`size` bytes, or fewer only at the end: a stream may return less than asked (a pipe, a socket)
+    and every chunk but the last must be whole, or the file would not read back."""
+    parts, wanted = [], size
+    while wanted:
+        part = source.read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
 
 
 def is_encrypted(raw: IO[bytes]) -> bool:

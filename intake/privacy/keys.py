@@ -107,7 +107,21 @@ def generated_keys(folder: Path) -> dict[str, str]:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return read_keys_file(path)
+        return _complete(read_keys_file(path), path)
     with os.fdopen(fd, "w") as handle:
         handle.write(generate_lines())
-    return read_keys_file(path)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return _complete(read_keys_file(path), path)
+
+
+def _complete(values: dict[str, str], path: Path) -> dict[str, str]:
+    """Both keys, or a stop: a new pair drawn over a damaged file would leave every value sealed
+    so far unreadable."""
+    missing = [name for name in ("DATA_KEYS", "BLIND_INDEX_KEY") if not values.get(name)]
+    if missing:
+        raise BadKeySetting(
+            f"{path} lacks {' and '.join(missing)}: restore it from your backup (a new key would not "
+            "read the data sealed so far); delete it only if no report was ever filed with it"
+        )
+    return values

@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
-from intake.privacy.sealing import SealedField
+from intake.privacy.sealing import SealedField, SealedRow, seal_id_of
 from intake.types import BigId, UTCDateTime, utcnow
 
 
@@ -26,7 +26,7 @@ class RefusalReason(StrEnum):
     LEGAL_OBLIGATION = "legal_obligation"  # the law requires keeping it for now
 
 
-class LegalHold(Model):
+class LegalHold(SealedRow, Model):
     """A supervisor's hold on a case: its personal data are not erased, by retention or on request,
     until the hold is lifted. The reason is sealed (it may name people)."""
 
@@ -37,7 +37,7 @@ class LegalHold(Model):
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     reason_sealed: Mapped[str | None] = mapped_column("reason", Text)
-    reason = SealedField("reason_sealed", "legal_holds.reason", lambda hold: hold.report_id)
+    reason = SealedField("reason_sealed", "legal_holds.reason", seal_id_of)
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
@@ -54,7 +54,7 @@ class LegalHold(Model):
     )
 
 
-class ErasureRequest(Model):
+class ErasureRequest(SealedRow, Model):
     """A citizen asked, with their reference and secret code, for their personal data to be erased;
     an officer erases them or refuses, saying why (the citizen reads it on the tracking page)."""
 
@@ -69,7 +69,7 @@ class ErasureRequest(Model):
     refusal: Mapped[str | None] = mapped_column(String(20))
     # an optional word from the officer for the citizen, sealed
     note_sealed: Mapped[str | None] = mapped_column("note", Text)
-    note = SealedField("note_sealed", "erasure_requests.note", lambda request: request.report_id)
+    note = SealedField("note_sealed", "erasure_requests.note", seal_id_of)
 
     __table_args__ = (
         CheckConstraint("decision IS NULL OR decision IN ('erased', 'refused')", name="decision"),
@@ -85,3 +85,29 @@ class ErasureRequest(Model):
         ),
         Index("ix_erasure_requests_report", "report_id", "id"),
     )
+
+
+class DiscardedFile(Model):
+    """An evidence file (or preview) whose row went with an erasure, waiting for the `file_deletion`
+    job to delete it for real: queued in the erasure's transaction, so no file is ever left behind."""
+
+    __tablename__ = "discarded_files"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    stored_name: Mapped[str] = mapped_column(String(80))
+    discarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_discarded_files_discarded", "discarded_at"),)
+
+
+BLIND_INDEX_CHECK = "blind_index"
+
+
+class KeyCheck(Model):
+    """A key's fingerprint (intake.privacy.blind.key_fingerprint), so that a process started with
+    another key refuses to work instead of failing silently."""
+
+    __tablename__ = "key_checks"
+
+    purpose: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))

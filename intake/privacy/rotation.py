@@ -59,12 +59,19 @@ def column_status(sealed: SealedColumn) -> Counter[str]:
     return Counter({str(key): int(count) for key, count in rows})
 
 
-def file_names() -> Iterator[str]:
-    """Every evidence file and preview, by stored name (keyset on the row id)."""
+@dataclass(frozen=True)
+class StoredEvidence:
+    evidence_id: int
+    stored_name: str
+    owner: str  # the evidence row's seal_id, which the file is bound to
+
+
+def stored_files() -> Iterator[StoredEvidence]:
+    """Every evidence file and preview (keyset on the row id)."""
     last = 0
     while True:
         rows = db.session.execute(
-            select(EvidenceFile.id, EvidenceFile.stored_name, EvidenceFile.preview_name)
+            select(EvidenceFile.id, EvidenceFile.stored_name, EvidenceFile.preview_name, EvidenceFile.seal_id)
             .where(EvidenceFile.id > last)
             .order_by(EvidenceFile.id)
             .limit(BATCH)
@@ -72,14 +79,20 @@ def file_names() -> Iterator[str]:
         if not rows:
             return
         for row in rows:
-            yield row.stored_name
+            yield StoredEvidence(row.id, row.stored_name, row.seal_id)
             if row.preview_name:
-                yield row.preview_name
+                yield StoredEvidence(row.id, row.preview_name, row.seal_id)
         last = rows[-1].id
 
 
 def files_status(store: EvidenceStore) -> Counter[str]:
-    return Counter(store.key_id(name) or IN_CLEAR for name in file_names())
+    found: Counter[str] = Counter()
+    for item in stored_files():
+        try:
+            found[store.key_id(item.stored_name) or IN_CLEAR] += 1
+        except FileNotFoundError:  # erased meanwhile
+            continue
+    return found
 
 
 def status(store: EvidenceStore) -> dict[str, Counter[str]]:
@@ -131,10 +144,31 @@ def remaining(sealed: SealedColumn) -> int:
 
 
 def rotate_files(store: EvidenceStore, advance: Callable[[int], None] = lambda _: None) -> int:
+    """Re-encrypt the files still under an older key. An erasure may run meanwhile: a file already
+    gone is skipped, and a file whose row went while it was rewritten is deleted again, never left
+    behind without its row."""
     newest, done = keyring().current_id, 0
-    for name in list(file_names()):
-        if store.key_id(name) != newest:
-            store.reencrypt(name)
-            done += 1
+    for item in stored_files():  # each page is read whole, so a rollback below does not cut it
+        try:
+            if store.key_id(item.stored_name) != newest:
+                store.reencrypt(item.stored_name, item.owner)
+                done += 1
+                if not _still_wanted(item.evidence_id):
+                    store.delete(item.stored_name)
+        except FileNotFoundError:
+            pass
         advance(1)
     return done
+
+
+def _still_wanted(evidence_id: int) -> bool:
+    """Whether the row is there as committed now."""
+    db.session.rollback()
+    return db.session.scalar(select(EvidenceFile.id).where(EvidenceFile.id == evidence_id)) is not None
+
+
+def stored_file_count() -> int:
+    """How many files `stored_files` yields (for a progress bar)."""
+    originals = db.session.scalar(select(func.count(EvidenceFile.id))) or 0
+    previews = db.session.scalar(select(func.count(EvidenceFile.preview_name))) or 0
+    return int(originals) + int(previews)

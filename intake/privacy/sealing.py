@@ -1,10 +1,9 @@
 """Values sealed with AES-256-GCM: each ciphertext carries its key id (`k2:<base64url(nonce|ct)>`)
-and is bound to its place (table, column and the report it belongs to, as associated data), so it
-cannot be moved to another report or another field.
+and is bound to its place (table, column and the row's own identity, as associated data), so it
+cannot be moved to another row, report or field.
 
 `SealedField` makes a mapped model keep a personal value encrypted in its column while code reads
-and writes it in clear: the value is sealed as the row is flushed, when the report it belongs to is
-known, and opened (once, then cached) when it is read.
+and writes it in clear: the value is sealed as it is set, and opened (once, then cached) when read.
 """
 
 from __future__ import annotations
@@ -18,15 +17,13 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Mapper
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from intake.privacy.keys import KeyRing
 
 NONCE_BYTES = 12
-_PENDING = "_sealed_pending"  # in an instance's __dict__: values set in clear, sealed at flush
 _OPENED = "_sealed_opened"  # in an instance's __dict__: (ciphertext, clear text) already opened
-_PLACEHOLDER = "sealed:pending"  # what the column holds until the flush seals the value
 
 
 class UnsealError(ValueError):
@@ -78,10 +75,40 @@ def reseal(sealed: str, place: str, keys: KeyRing | None = None) -> str:
     return seal(unseal(sealed, place, keys), place, keys)
 
 
+def new_seal_id() -> str:
+    """A row's own identity for sealing, drawn before the row exists (its database id does not yet)."""
+    return secrets.token_hex(16)
+
+
+def seal_id_of(row: Any) -> str:
+    """The binding of a row that has a `seal_id` column: drawn the first time a value is sealed."""
+    if row.seal_id is None:
+        row.seal_id = new_seal_id()
+    return str(row.seal_id)
+
+
+class SealedRow:
+    """A mapped row whose sealed values are bound to its own identity, `seal_id`, drawn before the row
+    exists (its database id does not yet). Set once: changing it would orphan every value sealed so
+    far, so a second, different value is refused (give `seal_id=` first when building a row)."""
+
+    seal_id: Mapped[str] = mapped_column(String(32), default=new_seal_id)
+
+    @validates("seal_id")
+    def _set_once(self, key: str, value: str) -> str:
+        current = self.__dict__.get("seal_id")
+        if current is not None and current != value:
+            raise ValueError("a row's seal_id is set once: its sealed values are bound to it")
+        return value
+
+
 class SealedField:
     """`description = SealedField("description_sealed", "reports.description", lambda r: r.reference)`:
     the mapped attribute `description_sealed` holds the ciphertext, bound to the place
-    `reports.description:<what binding returns for the row>`."""
+    `reports.description:<what binding returns for the row>`: the row's own identity (a report's
+    reference, a child row's `seal_id`), so that a value moved to another row does not open.
+
+    A value is sealed as it is set (nothing in clear waits for a flush), and opened once when read."""
 
     def __init__(self, attribute: str, place: str, binding: Callable[[Any], object]) -> None:
         self.attribute = attribute
@@ -91,22 +118,19 @@ class SealedField:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        fields: list[SealedField] = owner.__dict__.get("__sealed_fields__") or []
         if "__sealed_fields__" not in owner.__dict__:
-            owner.__sealed_fields__ = fields  # type: ignore[attr-defined]
-            event.listen(owner, "before_insert", _seal_pending)
-            event.listen(owner, "before_update", _seal_pending)
-        fields.append(self)
+            owner.__sealed_fields__ = []  # type: ignore[attr-defined]
+        owner.__sealed_fields__.append(self)  # type: ignore[attr-defined]
 
     def place_of(self, row: Any) -> str:
-        return f"{self.place}:{self.binding(row)}"
+        identity = self.binding(row)
+        if not identity:
+            raise ValueError(f"{self.place}: the row's identity must be set before a sealed value")
+        return f"{self.place}:{identity}"
 
     def __get__(self, row: Any, owner: type | None = None) -> Any:
         if row is None:
             return self
-        pending = row.__dict__.get(_PENDING, {})
-        if self.name in pending:
-            return pending[self.name]
         sealed = getattr(row, self.attribute)
         if sealed is None:
             return None
@@ -119,24 +143,9 @@ class SealedField:
         return clear
 
     def __set__(self, row: Any, clear: str | None) -> None:
-        pending = row.__dict__.setdefault(_PENDING, {})
         if clear is None:
-            pending.pop(self.name, None)
             setattr(row, self.attribute, None)
             return
-        pending[self.name] = clear
-        setattr(row, self.attribute, _PLACEHOLDER)  # the ORM now knows the row must be written
-
-
-def _seal_pending(mapper: Mapper[Any], connection: Any, row: Any) -> None:
-    """As the row is written (its report now known), seal the values that were set in clear."""
-    pending: dict[str, str] = row.__dict__.get(_PENDING) or {}
-    if not pending:
-        return
-    opened = row.__dict__.setdefault(_OPENED, {})
-    for field in type(row).__sealed_fields__:
-        if field.name in pending:
-            clear = pending.pop(field.name)
-            sealed = seal(clear, field.place_of(row))
-            setattr(row, field.attribute, sealed)
-            opened[field.name] = (sealed, clear)
+        sealed = seal(clear, self.place_of(row))
+        setattr(row, self.attribute, sealed)
+        row.__dict__.setdefault(_OPENED, {})[self.name] = (sealed, clear)

@@ -75,16 +75,19 @@ class StoredFile:
 
 
 class EvidenceStore(Protocol):
-    def save(self, stream: IO[bytes]) -> StoredFile: ...
-    def open(self, stored_name: str) -> IO[bytes]: ...
+    """Files are bound to their owner (the evidence row's `seal_id`) and their stored name: a file
+    opens only for the row it belongs to."""
+
+    def save(self, stream: IO[bytes], owner: str) -> StoredFile: ...
+    def open(self, stored_name: str, owner: str) -> IO[bytes]: ...
     def delete(self, stored_name: str) -> None: ...
     def key_id(self, stored_name: str) -> str | None: ...
-    def reencrypt(self, stored_name: str) -> None: ...
+    def reencrypt(self, stored_name: str, owner: str) -> None: ...
 
 
-def file_place(stored_name: str) -> str:
-    """What an evidence file's encryption is bound to: its stored name."""
-    return f"evidence:{stored_name}"
+def file_place(stored_name: str, owner: str) -> str:
+    """What an evidence file's encryption is bound to: its evidence row (`seal_id`) and its name."""
+    return f"evidence:{owner}:{stored_name}"
 
 
 class LocalEvidenceStore:
@@ -99,21 +102,21 @@ class LocalEvidenceStore:
             raise ValueError("invalid stored name")
         return self.root / stored_name[:2] / stored_name
 
-    def save(self, stream: IO[bytes]) -> StoredFile:
+    def save(self, stream: IO[bytes], owner: str) -> StoredFile:
         """Encrypt `stream` into a new file (streamed: written whole or not at all); the size and the
         SHA-256 returned are the clear content's."""
         stored_name = uuid.uuid4().hex
-        size, sha256 = self._write(stored_name, stream)
+        size, sha256 = self._write(stored_name, owner, stream)
         return StoredFile(stored_name=stored_name, size=size, sha256=sha256)
 
-    def _write(self, stored_name: str, stream: IO[bytes]) -> tuple[int, str]:
+    def _write(self, stored_name: str, owner: str, stream: IO[bytes]) -> tuple[int, str]:
         path = self._path(stored_name)
         private_folder(self.root)
         private_folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as out:
-                size, sha256 = encrypt_stream(stream, out, file_place(stored_name))
+                size, sha256 = encrypt_stream(stream, out, file_place(stored_name, owner))
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(tmp, 0o600)
@@ -123,14 +126,14 @@ class LocalEvidenceStore:
             raise
         return size, sha256
 
-    def open(self, stored_name: str) -> IO[bytes]:
+    def open(self, stored_name: str, owner: str) -> IO[bytes]:
         """The clear content, read and checked chunk by chunk as it is read (a file from before
         encryption is read as it is, until `flask keys rotate` encrypts it)."""
         raw = self._path(stored_name).open("rb")
         if not is_encrypted(raw):
             return raw
         try:
-            return io.BufferedReader(DecryptingReader(raw, file_place(stored_name)), buffer_size=CHUNK)
+            return io.BufferedReader(DecryptingReader(raw, file_place(stored_name, owner)), buffer_size=CHUNK)
         except BaseException:
             raw.close()
             raise
@@ -140,10 +143,10 @@ class LocalEvidenceStore:
         with self._path(stored_name).open("rb") as raw:
             return key_id_of_file(raw)
 
-    def reencrypt(self, stored_name: str) -> None:
+    def reencrypt(self, stored_name: str, owner: str) -> None:
         """The same content under the newest key (key rotation; a file in clear gets encrypted)."""
-        with self.open(stored_name) as clear:
-            self._write(stored_name, clear)
+        with self.open(stored_name, owner) as clear:
+            self._write(stored_name, owner, clear)
 
     def delete(self, stored_name: str) -> None:
         self._path(stored_name).unlink(missing_ok=True)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.extensions import Model
-from intake.privacy.sealing import SealedField
+from intake.privacy.sealing import SealedField, SealedRow, seal_id_of
 from intake.types import BigId, UTCDateTime, utcnow
 
 
@@ -183,11 +183,7 @@ class Report(Model):
     )
 
 
-def _report_of(row: SuspectIdentifier | EvidenceFile | StatusChange | ReportMessage) -> int:
-    return row.report_id
-
-
-class SuspectIdentifier(Model):
+class SuspectIdentifier(SealedRow, Model):
     """An identifier the citizen gave for the suspect, kept as typed and in a matchable form (both
     sealed), and as a blind index that matching reads."""
 
@@ -198,8 +194,8 @@ class SuspectIdentifier(Model):
     kind: Mapped[str] = mapped_column(String(20))
     value_sealed: Mapped[str] = mapped_column("value", Text)
     normalised_sealed: Mapped[str] = mapped_column("normalised", Text)
-    value = SealedField("value_sealed", "suspect_identifiers.value", _report_of)
-    normalised = SealedField("normalised_sealed", "suspect_identifiers.normalised", _report_of)
+    value = SealedField("value_sealed", "suspect_identifiers.value", seal_id_of)
+    normalised = SealedField("normalised_sealed", "suspect_identifiers.normalised", seal_id_of)
     blind_index: Mapped[str] = mapped_column(String(64))
 
     report: Mapped[Report] = relationship(back_populates="suspects")
@@ -210,14 +206,14 @@ class SuspectIdentifier(Model):
     )
 
 
-class EvidenceFile(Model):
+class EvidenceFile(SealedRow, Model):
     __tablename__ = "evidence_files"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     original_name_sealed: Mapped[str] = mapped_column("original_name", Text)
-    original_name = SealedField("original_name_sealed", "evidence_files.original_name", _report_of)
-    # The file itself is encrypted on disk (intake.privacy.files), bound to this name.
+    original_name = SealedField("original_name_sealed", "evidence_files.original_name", seal_id_of)
+    # The file itself is encrypted on disk (intake.privacy.files), bound to this name and seal_id.
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     size: Mapped[int] = mapped_column(BigId)
     media_type: Mapped[str] = mapped_column(String(100))
@@ -250,7 +246,7 @@ def _actor_columns_check() -> CheckConstraint:
     )
 
 
-class StatusChange(Model):
+class StatusChange(SealedRow, Model):
     """One step of a report's history; the public note is shown to the citizen. Written only by
     intake.reports.status, the owner of every status change."""
 
@@ -265,7 +261,7 @@ class StatusChange(Model):
     # No ON DELETE action: staff accounts are disabled, never deleted from under their history.
     actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     public_note_sealed: Mapped[str | None] = mapped_column("public_note", Text)
-    public_note = SealedField("public_note_sealed", "status_history.public_note", _report_of)
+    public_note = SealedField("public_note_sealed", "status_history.public_note", seal_id_of)
 
     report: Mapped[Report] = relationship(back_populates="history")
 
@@ -309,7 +305,7 @@ class CaseEvent(Model):
     )
 
 
-class ReportMessage(Model):
+class ReportMessage(SealedRow, Model):
     """A public message on a report: an officer's question or news, or the citizen's answer."""
 
     __tablename__ = "report_messages"
@@ -318,7 +314,7 @@ class ReportMessage(Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     author: Mapped[str] = mapped_column(String(10))
     body_sealed: Mapped[str] = mapped_column("body", Text)
-    body = SealedField("body_sealed", "report_messages.body", _report_of)
+    body = SealedField("body_sealed", "report_messages.body", seal_id_of)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="messages")

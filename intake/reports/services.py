@@ -16,6 +16,7 @@ from intake.extensions import db
 from intake.outbox.services import relay_after_commit, take_queued_job_ids
 from intake.privacy.blind import blind_index, suspect_index
 from intake.privacy.retention import latest_request, request_erasure
+from intake.privacy.sealing import new_seal_id
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore
 from intake.reports.models import (
@@ -100,9 +101,11 @@ def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) ->
     stored: list[EvidenceFile] = []
     try:
         for upload in uploads:
-            item = store.save(upload.stream)
+            seal_id = new_seal_id()  # the row's identity, which its file is bound to as well
+            item = store.save(upload.stream, seal_id)
             stored.append(
                 EvidenceFile(
+                    seal_id=seal_id,
                     original_name=safe_file_name(upload.filename, upload.media_type),
                     stored_name=item.stored_name,
                     size=item.size,
@@ -230,7 +233,8 @@ def _reference_taken(reference: str) -> bool:
 
 def _detached_copy(item: EvidenceFile) -> EvidenceFile:
     return EvidenceFile(
-        original_name=item.original_name,
+        seal_id=item.seal_id,  # the file stays bound to it
+        original_name_sealed=item.original_name_sealed,
         stored_name=item.stored_name,
         size=item.size,
         media_type=item.media_type,
@@ -360,8 +364,8 @@ def citizen_answer(
     if not receipt_matches(receipt, row.receipt_hash if row else None) or row is None:
         return AnswerOutcome.NOT_FOUND
     report = db.session.get(Report, row.id)
-    if report is None or report.status != ReportStatus.NEEDS_INFO.value:
-        return AnswerOutcome.NOT_WAITING
+    if report is None or report.status != ReportStatus.NEEDS_INFO.value or report.erased_at is not None:
+        return AnswerOutcome.NOT_WAITING  # an erased case waits for nothing any more
     category = CATEGORY_BY_CODE.get(report.category)
     if uploads and category is not None and not category.evidence_allowed:
         raise AnswerRefused()

@@ -67,7 +67,8 @@ class StatusConflict(Exception):
 
 
 class StatusRefused(ValueError):
-    """The workflow does not allow this change; `code` says why (`workflow`, `reason`, `message`)."""
+    """The workflow does not allow this change; `code` says why (`workflow`, `reason`, `message`,
+    `erased`)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -105,6 +106,7 @@ def move(
     """
     source = report.status
     refuse_stale(report, expected_version)
+    refuse_erased(report)
     if not may_move(source, to, actor.who):
         raise StatusRefused("workflow")
     if actor.kind is ActorKind.STAFF and to in REASON_REQUIRED and not reason:
@@ -145,6 +147,7 @@ def amend(
     """A change that keeps the status but that whoever acts next must see (a new assignee): the
     version moves on, so an officer who read the report before it gets a conflict."""
     refuse_stale(report, expected_version)
+    refuse_erased(report)
     now = utcnow()
     _write(report, expected_version, now, **values)
     return record_event(
@@ -166,12 +169,20 @@ def refuse_stale(report: Report, expected_version: int | None) -> None:
         raise StatusConflict()
 
 
+def refuse_erased(report: Report) -> None:
+    """An erased case is frozen: nothing follows its erasure (the UPDATE checks it again)."""
+    if report.erased_at is not None:
+        raise StatusRefused("erased")
+
+
 def _write(report: Report, expected_version: int | None, now: datetime, **values: Any) -> None:
     """UPDATE … WHERE status is still the one read [AND version is the one seen]; bumps the version."""
     unknown = set(values) - _AMENDABLE - {"status"}
     if unknown:
         raise ValueError(f"not for the status owner to write: {sorted(unknown)}")
-    statement = update(Report).where(Report.id == report.id, Report.status == report.status)
+    statement = update(Report).where(
+        Report.id == report.id, Report.status == report.status, Report.erased_at.is_(None)
+    )
     if expected_version is not None:
         statement = statement.where(Report.version == expected_version)
     new_version = db.session.scalar(

@@ -6,11 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from intake.extensions import limiter
+from intake.extensions import limit_key, limiter
 from intake.i18n import CITIZEN_LANGUAGES, best_language_from_header
 from intake.officer.audit import record
 from intake.staff.access import ALL_STAFF, StaffUser, public, roles
@@ -48,7 +47,7 @@ def _failure_limit() -> str:
 
 
 def _address_and_account() -> str:
-    return f"{get_remote_address()}|{(request.form.get('email') or '').strip().lower()[:320]}"
+    return limit_key((request.form.get("email") or "").strip().lower()[:320])
 
 
 @bp.route("/login", methods=["GET", "POST"])

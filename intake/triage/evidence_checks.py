@@ -46,9 +46,9 @@ class CheckResult:
     preview_name: str | None = None
 
 
-def _sha256(store: EvidenceStore, stored_name: str) -> str:
+def _sha256(store: EvidenceStore, item: EvidenceFile) -> str:
     digest = hashlib.sha256()
-    with store.open(stored_name) as original:
+    with store.open(item.stored_name, item.seal_id) as original:
         while chunk := original.read(_READ_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -82,7 +82,7 @@ def make_preview(data: bytes, media_type: str) -> bytes:
 
 
 def _check(item: EvidenceFile, store: EvidenceStore) -> CheckResult:
-    with store.open(item.stored_name) as original:
+    with store.open(item.stored_name, item.seal_id) as original:
         media_type = detect_media_type(original)
     if media_type is None or media_type not in ALLOWED_MEDIA_TYPES:
         return CheckResult(EvidenceCheck.REJECTED.value, "the content is not an accepted type")
@@ -90,17 +90,19 @@ def _check(item: EvidenceFile, store: EvidenceStore) -> CheckResult:
         return CheckResult(
             EvidenceCheck.REJECTED.value, f"the content is {media_type}, not {item.media_type}"
         )
-    if _sha256(store, item.stored_name) != item.sha256:
+    if _sha256(store, item) != item.sha256:
         return CheckResult(EvidenceCheck.REJECTED.value, "the file changed since it was received")
     if media_type not in IMAGE_FORMATS:
         return CheckResult(EvidenceCheck.ACCEPTED.value)  # PDFs and videos are never rendered
-    with store.open(item.stored_name) as original:
+    with store.open(item.stored_name, item.seal_id) as original:
         data = original.read()
     try:
         preview = make_preview(data, media_type)
     except EvidenceRejected as rejected:
         return CheckResult(EvidenceCheck.REJECTED.value, rejected.reason)
-    return CheckResult(EvidenceCheck.ACCEPTED.value, preview_name=store.save(io.BytesIO(preview)).stored_name)
+    # the preview is bound to the same evidence row as its original
+    saved = store.save(io.BytesIO(preview), item.seal_id)
+    return CheckResult(EvidenceCheck.ACCEPTED.value, preview_name=saved.stored_name)
 
 
 def check_evidence(evidence_id: int, store: EvidenceStore | None = None) -> bool:
@@ -114,7 +116,13 @@ def check_evidence(evidence_id: int, store: EvidenceStore | None = None) -> bool
     )
     if item is None:
         return False
-    result = _check(item, store)
+    try:
+        result = _check(item, store)
+    except FileNotFoundError:
+        db.session.rollback()
+        if db.session.get(EvidenceFile, evidence_id) is None:
+            return False  # erased since it was read
+        raise  # a file missing under its row: the job fails, loudly
     db.session.rollback()  # end the read; the write below is conditional, like triage's claim
     written: CursorResult[tuple[()]] = db.session.execute(  # type: ignore[assignment]
         update(EvidenceFile)

@@ -23,7 +23,7 @@ from intake.reports.models import (
     Report,
     ReportStatus,
 )
-from intake.reports.status import Actor, StatusConflict, move
+from intake.reports.status import Actor, StatusConflict, StatusRefused, move
 from intake.triage.linking import link_report, probable_duplicate_of
 from intake.triage.models import TriageDecision
 from intake.triage.rules import RULES_VERSION, ReportFacts, decide
@@ -49,7 +49,7 @@ def _claim(report_id: int) -> Report | None:
         return None
     try:
         move(report, ReportStatus.TRIAGED.value, Actor.triage())
-    except StatusConflict:
+    except (StatusConflict, StatusRefused):  # a second delivery, or a report erased before its triage
         return None
     return report
 
@@ -113,6 +113,7 @@ def reports_waiting(cutoff: datetime) -> Select[int]:
         select(Report.id)
         .where(
             Report.status == ReportStatus.RECEIVED.value,
+            Report.erased_at.is_(None),
             Report.priority.is_(None),  # always NULL before triage: lets the queue index serve this
             Report.created_at < cutoff,
         )

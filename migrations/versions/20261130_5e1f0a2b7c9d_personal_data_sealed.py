@@ -3,6 +3,10 @@
 The rows and files already there are encrypted the same way as new ones, with the keys the app is
 configured with (DATA_KEYS, BLIND_INDEX_KEY): run it with the same settings as the service.
 
+It calls the live `seal`/`unseal`/`blind_index` (a copy here would drift from what the app reads):
+a later change to their format must come with a migration of its own, which re-seals what this one
+wrote.
+
 Revision ID: 5e1f0a2b7c9d
 Revises: 138084620c3c
 Create Date: 2026-11-30 02:10:00
@@ -11,12 +15,14 @@ Create Date: 2026-11-30 02:10:00
 from collections.abc import Callable
 from pathlib import Path
 
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 from flask import current_app
 
-from intake.privacy.blind import blind_index, suspect_index
-from intake.privacy.sealing import seal, unseal
+from intake.privacy.blind import blind_index, key_fingerprint, suspect_index
+from intake.privacy.sealing import keyring, seal, unseal
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0a2b7c9d'
@@ -35,7 +41,7 @@ reports = sa.table(
 )
 suspects = sa.table(
     'suspect_identifiers',
-    sa.column('id', BigId), sa.column('report_id', BigId), sa.column('kind', sa.String),
+    sa.column('id', BigId), sa.column('report_id', BigId), sa.column('seal_id', sa.String), sa.column('kind', sa.String),
     sa.column('value', sa.Text), sa.column('normalised', sa.Text), sa.column('blind_index', sa.String),
 )
 groups = sa.table(
@@ -43,14 +49,18 @@ groups = sa.table(
     sa.column('id', BigId), sa.column('kind', sa.String), sa.column('normalised', sa.Text),
     sa.column('blind_index', sa.String),
 )
-# (table, sealed column) of the child rows bound to their report
+# (table, sealed column) of the child rows, each bound to the row's own seal_id
 CHILD_COLUMNS = [
-    (sa.table('evidence_files', sa.column('id', BigId), sa.column('report_id', BigId), sa.column('original_name', sa.Text)), 'original_name'),
-    (sa.table('status_history', sa.column('id', BigId), sa.column('report_id', BigId), sa.column('public_note', sa.Text)), 'public_note'),
-    (sa.table('report_messages', sa.column('id', BigId), sa.column('report_id', BigId), sa.column('body', sa.Text)), 'body'),
-    (sa.table('case_notes', sa.column('id', BigId), sa.column('report_id', BigId), sa.column('body', sa.Text)), 'body'),
+    (sa.table('evidence_files', sa.column('id', BigId), sa.column('seal_id', sa.String), sa.column('original_name', sa.Text)), 'original_name'),
+    (sa.table('status_history', sa.column('id', BigId), sa.column('seal_id', sa.String), sa.column('public_note', sa.Text)), 'public_note'),
+    (sa.table('report_messages', sa.column('id', BigId), sa.column('seal_id', sa.String), sa.column('body', sa.Text)), 'body'),
+    (sa.table('case_notes', sa.column('id', BigId), sa.column('seal_id', sa.String), sa.column('body', sa.Text)), 'body'),
 ]
-files = sa.table('evidence_files', sa.column('id', BigId), sa.column('stored_name', sa.String), sa.column('preview_name', sa.String))
+SEALED_CHILDREN = ['suspect_identifiers'] + [table.name for table, _ in CHILD_COLUMNS]
+files = sa.table(
+    'evidence_files',
+    sa.column('id', BigId), sa.column('seal_id', sa.String), sa.column('stored_name', sa.String), sa.column('preview_name', sa.String),
+)
 
 
 def _rewrite(table: sa.TableClause, change: Callable[[sa.Row], dict]) -> None:
@@ -78,6 +88,12 @@ def _opened(value: str | None, place: str) -> str | None:
     return None if value is None else unseal(value, place)
 
 
+def _give_seal_ids(table_name: str) -> None:
+    """Each row already there gets its own identity for sealing, as new rows do."""
+    table = sa.table(table_name, sa.column('id', BigId), sa.column('seal_id', sa.String))
+    _rewrite(table, lambda r: {'seal_id': secrets.token_hex(16)})
+
+
 def _evidence_store():
     from intake.reports.evidence import LocalEvidenceStore
 
@@ -85,6 +101,15 @@ def _evidence_store():
 
 
 def upgrade():
+    keys = keyring()  # the app's keys, as configured for this run
+    # The blind-index key's fingerprint: a process started with another key refuses to work.
+    key_checks = op.create_table(
+        'key_checks',
+        sa.Column('purpose', sa.String(length=40), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint('purpose', name=op.f('pk_key_checks')),
+    )
+    op.bulk_insert(key_checks, [{'purpose': 'blind_index', 'fingerprint': key_fingerprint(keys.blind_index_key)}])
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reporter_email_index', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('reporter_phone_index', sa.String(length=64), nullable=True))
@@ -105,6 +130,12 @@ def upgrade():
         batch_op.drop_constraint('uq_identifier_groups_kind', type_='unique')
     with op.batch_alter_table('evidence_files', schema=None) as batch_op:
         batch_op.alter_column('original_name', existing_type=sa.String(length=255), type_=sa.Text())
+    for name in SEALED_CHILDREN:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('seal_id', sa.String(length=32), nullable=True))
+        _give_seal_ids(name)
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.alter_column('seal_id', existing_type=sa.String(length=32), nullable=False)
 
     # The rows already there, sealed as new ones are (intake/reports/models.py says where each is bound).
     _rewrite(reports, lambda r: {
@@ -112,22 +143,22 @@ def upgrade():
         'reporter_name': _sealed(r.reporter_name, f'reports.reporter_name:{r.reference}'),
         'reporter_email': _sealed(r.reporter_email, f'reports.reporter_email:{r.reference}'),
         'reporter_phone': _sealed(r.reporter_phone, f'reports.reporter_phone:{r.reference}'),
-        'reporter_email_index': blind_index('reporter_email', r.reporter_email) if r.reporter_email else None,
-        'reporter_phone_index': blind_index('reporter_phone', r.reporter_phone) if r.reporter_phone else None,
+        'reporter_email_index': blind_index('reporter_email', r.reporter_email, keys) if r.reporter_email else None,
+        'reporter_phone_index': blind_index('reporter_phone', r.reporter_phone, keys) if r.reporter_phone else None,
     })
     _rewrite(suspects, lambda r: {
-        'value': seal(r.value, f'suspect_identifiers.value:{r.report_id}'),
-        'normalised': seal(r.normalised, f'suspect_identifiers.normalised:{r.report_id}'),
-        'blind_index': suspect_index(r.kind, r.normalised),
+        'value': seal(r.value, f'suspect_identifiers.value:{r.seal_id}'),
+        'normalised': seal(r.normalised, f'suspect_identifiers.normalised:{r.seal_id}'),
+        'blind_index': suspect_index(r.kind, r.normalised, keys),
     })
 
     def group(r: sa.Row) -> dict:
-        blind = suspect_index(r.kind, r.normalised)
+        blind = suspect_index(r.kind, r.normalised, keys)
         return {'blind_index': blind, 'normalised': seal(r.normalised, f'identifier_groups.normalised:{r.kind}:{blind}')}
 
     _rewrite(groups, group)
     for table, column in CHILD_COLUMNS:
-        _rewrite(table, lambda r, t=table.name, c=column: {c: _sealed(getattr(r, c), f'{t}.{c}:{r.report_id}')})
+        _rewrite(table, lambda r, t=table.name, c=column: {c: _sealed(getattr(r, c), f'{t}.{c}:{r.seal_id}')})
 
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.create_index('ix_reports_reporter_email', ['reporter_email_index', 'created_at'], unique=False)
@@ -144,15 +175,16 @@ def upgrade():
     for row in op.get_bind().execute(sa.select(files)).all():
         for name in (row.stored_name, row.preview_name):
             if name and store.key_id(name) is None and (Path(store.root) / name[:2] / name).exists():
-                store.reencrypt(name)
+                store.reencrypt(name, row.seal_id)
 
 
 def downgrade():
+    op.drop_table('key_checks')
     store = _evidence_store()
     for row in op.get_bind().execute(sa.select(files)).all():
         for name in (row.stored_name, row.preview_name):
             if name and (Path(store.root) / name[:2] / name).exists() and store.key_id(name) is not None:
-                _decrypt_file(store, name)
+                _decrypt_file(store, name, row.seal_id)
 
     with op.batch_alter_table('identifier_groups', schema=None) as batch_op:
         batch_op.drop_constraint('uq_identifier_groups_kind', type_='unique')
@@ -169,13 +201,16 @@ def downgrade():
         'reporter_phone': _opened(r.reporter_phone, f'reports.reporter_phone:{r.reference}'),
     })
     _rewrite(suspects, lambda r: {
-        'value': unseal(r.value, f'suspect_identifiers.value:{r.report_id}'),
-        'normalised': unseal(r.normalised, f'suspect_identifiers.normalised:{r.report_id}'),
+        'value': unseal(r.value, f'suspect_identifiers.value:{r.seal_id}'),
+        'normalised': unseal(r.normalised, f'suspect_identifiers.normalised:{r.seal_id}'),
     })
     _rewrite(groups, lambda r: {'normalised': unseal(r.normalised, f'identifier_groups.normalised:{r.kind}:{r.blind_index}')})
     for table, column in CHILD_COLUMNS:
-        _rewrite(table, lambda r, t=table.name, c=column: {c: _opened(getattr(r, c), f'{t}.{c}:{r.report_id}')})
+        _rewrite(table, lambda r, t=table.name, c=column: {c: _opened(getattr(r, c), f'{t}.{c}:{r.seal_id}')})
 
+    for name in SEALED_CHILDREN:
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.drop_column('seal_id')
     with op.batch_alter_table('evidence_files', schema=None) as batch_op:
         batch_op.alter_column('original_name', existing_type=sa.Text(), type_=sa.String(length=255))
     with op.batch_alter_table('identifier_groups', schema=None) as batch_op:
@@ -198,7 +233,7 @@ def downgrade():
         batch_op.create_index('ix_reports_reporter_phone', ['reporter_phone', 'created_at'], unique=False)
 
 
-def _decrypt_file(store, name: str) -> None:
+def _decrypt_file(store, name: str, owner: str) -> None:
     """Back to a file in clear (what the code before this revision reads)."""
     import os
     import shutil
@@ -206,7 +241,7 @@ def _decrypt_file(store, name: str) -> None:
 
     path = Path(store.root) / name[:2] / name
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix='.clear-')
-    with os.fdopen(fd, 'wb') as out, store.open(name) as clear:
+    with os.fdopen(fd, 'wb') as out, store.open(name, owner) as clear:
         shutil.copyfileobj(clear, out)
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
