@@ -15,23 +15,41 @@ import re
 import traceback
 from typing import Any
 
+from flask import Flask, request
 from gunicorn.glogging import Logger
 
 STAFF_ENVIRON_KEY = "blagh.staff_id"
 ROUTE_ENVIRON_KEY = "blagh.route"  # the matched route's template, put there by the app
 # time, method, route (or - when none matched), status, bytes, milliseconds, who (staff id or -)
 FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms staff=%(staff)s'
-_ADDRESS = re.compile(r"\bip=\S+")
+_INVALID = re.compile(r"^Invalid request from ip=.*?: (?P<error>.*)$", re.DOTALL)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 class BlankAddresses(logging.Filter):
-    """gunicorn's error log names the client of a malformed request (`ip=…`): blanked."""
+    """gunicorn's error log names the client of a malformed request (`ip=…`) and quotes what it could
+    not parse (a request line with a reference in it, a header with a code): both blanked. A request
+    the app failed on is named without its path."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "ip=" in message:
-            record.msg, record.args = _ADDRESS.sub("ip=-", message), None
+        if not isinstance(record.msg, str):
+            return True
+        if record.msg.startswith("Error handling request"):
+            record.msg, record.args = "Error handling request (path withheld)", None
+            return True
+        invalid = _INVALID.match(record.getMessage())
+        if invalid:
+            record.msg, record.args = f"Invalid request from ip=-: {_QUOTED.sub('…', invalid['error'])}", None
         return True
+
+
+def record_route(app: Flask) -> None:
+    """The app puts the route each request matched into the WSGI environ, for the access log."""
+
+    @app.url_value_preprocessor
+    def remember_route(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if request.url_rule is not None:
+            request.environ[ROUTE_ENVIRON_KEY] = request.url_rule.rule
 
 
 class PrivateAccessLog(Logger):
@@ -50,8 +68,9 @@ class PrivateAccessLog(Logger):
         }
 
     def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        self.error_log.addFilter(BlankAddresses())
+        super().setup(cfg)  # again on each reload (HUP): one filter is enough
+        if not any(isinstance(existing, BlankAddresses) for existing in self.error_log.filters):
+            self.error_log.addFilter(BlankAddresses())
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.access_log_enabled:

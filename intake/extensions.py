@@ -43,7 +43,7 @@ babel = Babel()
 def limit_key(*parts: str) -> str:
     """What the limiter counts under: the client's address (and whatever else is given), keyed-hashed
     with SECRET_KEY, so that its store (memory or Redis) holds no address or e-mail."""
-    text = "|".join((get_remote_address(), *parts))
+    text = "|".join(("rate limit", get_remote_address(), *parts))  # the purpose first: a key of its own
     return hmac.new(current_app.config["SECRET_KEY"].encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
 
 

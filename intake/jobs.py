@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from intake.notifications import services as notifications
 from intake.outbox.kinds import JobKind
-from intake.privacy import retention
+from intake.privacy import erasure
 from intake.reports import events
 from intake.reports.events import CaseEventHandler
 from intake.triage import evidence_checks, services
@@ -37,8 +37,8 @@ JOB_KINDS: tuple[JobKind, ...] = (
     JobKind(
         "file_deletion",
         task="privacy.delete_file",
-        run=retention.delete_discarded_file,
-        waiting=retention.files_to_delete,
+        run=erasure.delete_discarded_file,
+        waiting=erasure.files_to_delete,
     ),
 )
 

@@ -149,15 +149,24 @@ def test_make_run_files_and_triages_a_report_end_to_end(
     # nor a reference in another spelling, nor the address of a malformed request in the error log
     for spelling in (reference.lower(), reference.replace("-", "")):
         Browserless(base).get(f"/api/v1/reports/{spelling}/status")
-    with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5) as raw:
-        raw.sendall(b"NOT HTTP AT ALL\r\n\r\n")
-        raw.recv(1024)
+    port = int(base.rsplit(":", 1)[1])
+    for malformed in (
+        f"GET /api/v1/reports/{reference}/status HTTP/9.9 extra\r\n\r\n",  # a bad request line
+        f"GET /healthz HTTP/1.1\r\nX-Receipt {receipt}\r\n\r\n",  # a bad header line
+    ):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+            raw.sendall(malformed.encode())
+            raw.recv(1024)
     wait_for(
-        lambda: "Invalid request from ip=" in log.read_text(errors="replace"), 10, 0.2, what="the error line"
+        lambda: log.read_text(errors="replace").count("Invalid request from ip=") >= 2,
+        10,
+        0.2,
+        what="the error lines",
     )
     text = log.read_text(errors="replace")
     assert '"GET /api/v1/reports/<reference>/status"' in text
-    assert reference.lower() not in text and reference.replace("-", "") not in text
+    for private in (reference, reference.lower(), reference.replace("-", ""), receipt):
+        assert private not in text, private
     assert "ip=127.0.0.1" not in text and "Invalid request from ip=-" in text
     var_dir = Path(log.parent / "var")
     assert stat.S_IMODE(var_dir.stat().st_mode) == 0o700

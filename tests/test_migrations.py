@@ -64,6 +64,8 @@ def _check_chain(database_url: str | None, var_dir: Path) -> None:
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         _history_actors_survive_the_upgrade_and_back()
         _personal_data_are_sealed_by_the_upgrade_and_opened_by_the_downgrade(app)
+        if db.engine.dialect.name == "postgresql":  # transactional DDL: a failed revision is undone whole
+            _a_sealing_that_failed_halfway_runs_again(app)
         db.engine.dispose()
 
 
@@ -112,6 +114,61 @@ def test_migrations_on_sqlite(tmp_path: Path) -> None:
 def test_migrations_on_postgresql(tmp_path: Path) -> None:
     with fresh_postgres_database() as url:
         _check_chain(url, tmp_path)
+
+
+def _a_sealing_that_failed_halfway_runs_again(app: Any) -> None:
+    """The files are encrypted at the end of the revision, bound to their rows' seal_id: if it fails
+    after some of them (a full disk, an unreadable file), the database is rolled back and the revision
+    run again must give the rows the same seal_id, or the files already encrypted never open."""
+    from intake.reports.evidence import LocalEvidenceStore, evidence_store
+    from intake.reports.models import EvidenceFile
+
+    downgrade(revision="base")
+    upgrade(revision=BEFORE_SEALING)
+    contents = {f"cd{n}0": f"Capture {n} en clair".encode() for n in range(3)}
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO reports (id, reference, receipt_hash, category, incident_date, description,"
+                " language, channel, anonymous, consented_at, status, created_at, updated_at, version,"
+                " priority_rank) VALUES (9, 'BLG-5555-5555', 'h', 'other', '2026-11-01', 'x', 'fr', 'web',"
+                " true, CURRENT_TIMESTAMP, 'received', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1, 2)"
+            )
+        )
+        for name, content in contents.items():
+            (Path(app.config["EVIDENCE_DIR"]) / name[:2]).mkdir(parents=True, exist_ok=True)
+            (Path(app.config["EVIDENCE_DIR"]) / name[:2] / name).write_bytes(content)
+            connection.execute(
+                sa.text(
+                    "INSERT INTO evidence_files (report_id, original_name, stored_name, size, media_type,"
+                    " sha256, created_at, check_status) VALUES (9, 'c.txt', :name, 20, 'text/plain', 'x',"
+                    " CURRENT_TIMESTAMP, 'accepted')"
+                ),
+                {"name": name},
+            )
+    real = LocalEvidenceStore.reencrypt
+    done: list[str] = []
+
+    def fails_on_the_third(self: LocalEvidenceStore, stored_name: str, owner: str) -> None:
+        if len(done) == 2:
+            raise OSError("No space left on device")
+        real(self, stored_name, owner)
+        done.append(stored_name)
+
+    LocalEvidenceStore.reencrypt = fails_on_the_third  # type: ignore[method-assign]
+    try:
+        with pytest.raises(OSError, match="No space left"):
+            upgrade()
+    finally:
+        LocalEvidenceStore.reencrypt = real  # type: ignore[method-assign]
+    assert len(done) == 2 and sa.inspect(db.engine).has_table("evidence_files")
+    upgrade()  # run again: the two files encrypted the first time still open
+    for item in db.session.scalars(sa.select(EvidenceFile)):
+        with evidence_store().open(item.stored_name, item.seal_id) as opened:
+            assert opened.read() == contents[item.stored_name]
+    db.session.remove()
+    downgrade(revision="base")
+    upgrade()
 
 
 BEFORE_SEALING = "138084620c3c"

@@ -1,7 +1,8 @@
 """Victims' data at rest: a report carrying a marker in every personal field and in its evidence goes
-through filing, triage, evidence checks, a question, the citizen's answer, notes, a refusal, a
-legal hold, a refused request to erase and the exports (CSV, JSON, and XLSX read inside its zip); the marker is then in no table (the SQLite file and its WAL, or a pg_dump of PostgreSQL), no
-evidence file, no export and no log line. Officers still read it all (ASVS 6.1.1, 6.2.1, 8.3.4)."""
+through filing, triage, evidence checks, a question, the citizen's answer, notes, a refusal, a legal
+hold, a refused request to erase and the exports (CSV, JSON, and XLSX read inside its zip); the marker
+is then in no table (the SQLite file and its WAL, or a pg_dump of PostgreSQL), no evidence file, no
+export and no log line. Officers still read it all (ASVS 6.1.1, 6.2.1, 8.3.4)."""
 
 from __future__ import annotations
 

@@ -11,10 +11,11 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from intake.config import ConfigurationError, load_config
 from intake.extensions import db
@@ -49,6 +50,10 @@ def test_keys_generate_prints_a_fresh_pair_and_touches_no_database(tmp_path: Pat
         [*command, "--data-only"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
     )
     assert re.fullmatch(rf"DATA_KEYS=k2:{KEY}\n", rotation.stdout), rotation.stdout  # no new blind key
+    no_id = subprocess.run(
+        [*command[:-2], "--data-only"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert no_id.returncode != 0 and "--data-only needs --id" in no_id.stderr  # k1 would clash
 
 
 @pytest.mark.parametrize("damaged", ["", "DATA_KEYS=k1:abc\n", "BLIND_INDEX_KEY=x\n"])
@@ -237,39 +242,56 @@ def test_rotation_never_overwrites_a_value_written_meanwhile(
 def test_a_file_erased_while_the_rotation_rewrites_it_is_not_left_behind(
     app: Flask, filed_and_triaged: FileAndTriage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from intake.privacy import retention
+    """The rotation has read the file and is writing it anew when the erasure commits and its job
+    deletes the file: the rewrite would bring it back, so the rotation deletes it again."""
+    from intake.privacy import erasure
     from intake.unit_of_work import commit
 
     reference = file_with_evidence(app)
     report = db.session.scalar(select(Report).where(Report.reference == reference))
     assert report is not None
+    db.session.execute(update(Report).where(Report.id == report.id).values(status="resolved"))
+    db.session.commit()
     names = [item.stored_name for item in report.evidence]
     rotate_to_new_key(app)
     store = evidence_store()
-    real_reencrypt = store.reencrypt
+    real_write = store._write
+    erased: list[str] = []
 
-    def erased_meanwhile(stored_name: str, owner: str) -> None:
-        with app.app_context():  # the erasure and its file deletion run while this file is rewritten
-            retention.erase(db.session.get(Report, report.id), retention.ErasureCause.RETENTION)
-            commit()
-            run_due_jobs("file_deletion")
-            db.session.remove()
-        real_reencrypt(stored_name, owner)  # writes the file back…
+    def erased_while_writing(stored_name: str, owner: str, stream: IO[bytes]) -> tuple[int, str]:
+        if not erased:  # between reading the old file and writing the new one
+            with app.app_context():
+                erasure.erase(db.session.get(Report, report.id), erasure.ErasureCause.RETENTION)
+                commit()
+                run_due_jobs("file_deletion")
+                db.session.remove()
+            erased.append(stored_name)
+        return real_write(stored_name, owner, stream)  # …writes the file back
 
-    monkeypatch.setattr(store, "reencrypt", erased_meanwhile)
-    rotation.rotate_files(store)
+    monkeypatch.setattr(store, "_write", erased_while_writing)
+    assert rotation.rotate_files(store) == 1 and len(erased) == 1
     root = Path(app.config["EVIDENCE_DIR"])
     assert not any((root / name[:2] / name).exists() for name in names)  # …and it is deleted again
 
 
-def test_a_process_with_another_blind_index_key_refuses_to_index(app: Flask, backend: str) -> None:
+def test_keys_status_says_when_a_file_is_missing(app: Flask, filed_and_triaged: FileAndTriage) -> None:
+    reference = file_with_evidence(app)
+    item = db.session.scalars(select(EvidenceFile).join(Report).where(Report.reference == reference)).first()
+    assert item is not None
+    (Path(app.config["EVIDENCE_DIR"]) / item.stored_name[:2] / item.stored_name).unlink()
+    assert rotation.files_status(evidence_store())[rotation.MISSING] == 1  # said, never skipped over
+
+
+def test_a_process_with_another_blind_index_key_refuses_to_index(
+    app: Flask, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A wrong BLIND_INDEX_KEY would match nothing, silently: the fingerprint the migration kept in
     the database stops it at the first index instead (ASVS 6.4.1: keys managed, mistakes loud)."""
     from intake.privacy.blind import WrongBlindIndexKey, blind_index
 
     assert blind_index("reporter_email", "nadia@example.ma")  # the configured key matches
     other = "QkxBR0gtdGVzdC1vdGhlci1ibGluZC1rZXktMDAwMDA"
-    app.config["KEYRING"] = parse_keyring(TEST_DATA_KEYS, other)
+    monkeypatch.setitem(app.config, "KEYRING", parse_keyring(TEST_DATA_KEYS, other))
     with pytest.raises(WrongBlindIndexKey, match="not the key this database"):
         blind_index("reporter_email", "nadia@example.ma")
     filed = app.test_client().post("/api/v1/reports", json=report_payload())

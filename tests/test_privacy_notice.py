@@ -23,7 +23,11 @@ EXPECTED = {
         ],
         "authority": "اللجنة الوطنية لمراقبة حماية المعطيات ذات الطابع الشخصي",
         "purposes": ["لدراسة بلاغك", "لربط البلاغات"],
-        "required": ["إلزامي: الفئة والتاريخ والوصف والجهة وتأكيدك", "لا يمكننا التواصل معك", "اختياري:"],
+        "required": [
+            "البيانات الإلزامية: الفئة والتاريخ والوصف وتأكيدك.",
+            "لا يمكننا التواصل معك",
+            "البيانات الاختيارية: الجهة",
+        ],
         "how": ["صفحة التتبع", "ولا ترسل رمزك السري"],
     },
     "fr": {
@@ -39,9 +43,9 @@ EXPECTED = {
         "authority": "Commission nationale de contrôle de la protection des données à caractère personnel",
         "purposes": ["examiner votre signalement", "relier les signalements"],
         "required": [
-            "Obligatoires : la catégorie, la date",
+            "Obligatoires : la catégorie, la date, la description et votre confirmation.",
             "nous ne pouvons pas vous contacter",
-            "Facultatifs :",
+            "Facultatifs : la région",
         ],
         "how": ["la page de suivi", "N’envoyez jamais votre code secret"],
     },
@@ -53,7 +57,11 @@ EXPECTED = {
         "days": ["dealt with: 400 days", "followed up: 91 days", "competent authority: 1,830 days"],
         "authority": "national commission for the protection of personal data",
         "purposes": ["To examine your report", "To link reports"],
-        "required": ["Required: the category, the date", "we cannot contact you", "Optional:"],
+        "required": [
+            "Required: the category, the date, a description and your confirmation.",
+            "we cannot contact you",
+            "Optional: the region",
+        ],
         "how": ["the tracking page", "Never send your secret code"],
     },
 }

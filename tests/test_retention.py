@@ -260,7 +260,7 @@ def test_an_officer_refuses_and_the_citizen_reads_why_in_their_language(
     assert ask_erasure(citizen, created, lang="ar").status_code == 200
     case_action(boss, created["reference"], "hold", reason="Enquête judiciaire ouverte.")
     held = case_action(desk, created["reference"], "erase", confirm="y")
-    assert held.status_code == 422 and "gel judiciaire" in held.get_data(as_text=True)
+    assert held.status_code == 422 and "conservation pour enquête" in held.get_data(as_text=True)
     refused = case_action(
         desk,
         created["reference"],
@@ -339,3 +339,48 @@ def test_an_erased_case_is_frozen(app: Flask, signed_in: SignIn) -> None:
     from intake.privacy.models import ErasureRequest
 
     assert db.session.scalars(select(ErasureRequest.decision)).all() == ["erased"]
+
+
+def test_an_open_case_is_closed_before_it_is_erased(app: Flask, signed_in: SignIn) -> None:
+    """An erased case can no longer change: erased while open, it would stay open for ever. The
+    officer closes it first, through the workflow, then erases."""
+    desk = signed_in()
+    created = app.test_client().post("/api/v1/reports", json=report_payload(language="fr")).json
+    reference = created["reference"]
+    assert run_job("triage", report(reference).id)
+    case_action(desk, reference, "claim")
+    assert case_action(desk, reference, "status", status="in_progress").status_code == 303
+    assert ask_erasure(app.test_client(), created).status_code == 200
+    still_open = case_action(desk, reference, "erase", confirm="y")
+    assert still_open.status_code == 422 and "fermez-le d’abord" in still_open.get_data(as_text=True)
+    assert report(reference).erased_at is None
+    assert case_action(desk, reference, "status", status="resolved").status_code == 303
+    assert case_action(desk, reference, "erase", confirm="y").status_code == 303
+    assert report(reference).erased_at is not None and report(reference).status == "resolved"
+
+
+def test_a_change_decided_on_a_stale_copy_does_not_land_on_an_erased_case(
+    app: Flask, backend: str, signed_in: SignIn
+) -> None:
+    """The status owner's UPDATE itself requires the case not erased: an officer who loaded the case
+    just before another process erased it gets a conflict, not a reopened empty case."""
+    from intake.privacy.erasure import ErasureCause, erase
+    from intake.reports.status import Actor, StatusConflict, move
+    from intake.unit_of_work import commit
+
+    desk, boss = signed_in(), signed_in("supervisor")
+    reference = file_and_close(app, desk, boss, "resolved")["reference"]
+    stale = report(reference)
+    assert stale.erased_at is None
+    with app.app_context():  # another process erases it meanwhile
+        erase(db.session.get(Report, stale.id), ErasureCause.RETENTION)
+        commit()
+        db.session.remove()
+    supervisor = db.session.scalar(select(Staff).where(Staff.role == "supervisor"))
+    assert supervisor is not None
+    with pytest.raises(StatusConflict):
+        move(
+            stale, "in_progress", Actor.staff(supervisor.id, supervisor.role), expected_version=stale.version
+        )
+    db.session.rollback()
+    assert report(reference).status == "resolved" and report(reference).erased_at is not None

@@ -95,13 +95,16 @@ def assign(report: Report, version: int, officer: Officer, assignee_id: int | No
     elif report.assigned_to_id == target:
         return  # already theirs: nothing changes, nothing to tell
     else:
-        amend(
-            report,
-            officer.actor,
-            expected_version=version,
-            kind=CaseEventKind.ASSIGNMENT,
-            assigned_to_id=target,
-        )
+        try:
+            amend(
+                report,
+                officer.actor,
+                expected_version=version,
+                kind=CaseEventKind.ASSIGNMENT,
+                assigned_to_id=target,
+            )
+        except StatusRefused as refused:
+            raise CaseError(REFUSALS[refused.code]) from refused
     record("assign", officer.staff_id, report.id, officer.ip, assignee=target)
 
 
@@ -138,7 +141,7 @@ def _move(
 
 def _refuse_if_erased(report: Report) -> None:
     """Notes and messages take the report's lock, as an erasure does: none lands after it."""
-    if lock_report(report.id) is not None:
+    if lock_report(report.id).erased_at is not None:
         raise CaseError(REFUSALS["erased"])
 
 

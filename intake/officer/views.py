@@ -38,7 +38,7 @@ from intake.officer.labels import (
     status_name,
 )
 from intake.officer.queue import QueueFilters, queue_page
-from intake.privacy import retention
+from intake.privacy import holds, requests, retention
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report
@@ -139,8 +139,8 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
         error=error,
         form=request.form if request.method == "POST" else {},
         supervisor=is_supervisor(current_user.role),
-        hold=retention.active_hold(report.id),
-        erasure_request=retention.pending_request(report.id),
+        hold=holds.active_hold(report.id),
+        erasure_request=requests.pending_request(report.id),
         kept_until=retention.kept_until(report, current_app.config),
         erasure_causes=ERASURE_CAUSES,
         refusal_names=REFUSAL_NAMES,

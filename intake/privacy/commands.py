@@ -19,21 +19,21 @@ def keys() -> None:
 
 
 @keys.command("generate")
-@click.option(
-    "--id", "key_id", default="k1", show_default=True, help="The new data key's id (k2, k3… when rotating)."
-)
+@click.option("--id", "key_id", help="The new data key's id: k1 by default; k2, k3… when rotating.")
 @click.option(
     "--data-only",
     is_flag=True,
-    help="Only a new data key (for a rotation): BLIND_INDEX_KEY stays as it is.",
+    help="Only a new data key, for a rotation (needs --id): BLIND_INDEX_KEY stays as it is.",
 )
-def generate(key_id: str, data_only: bool) -> None:
+def generate(key_id: str | None, data_only: bool) -> None:
     """Print a fresh DATA_KEYS and BLIND_INDEX_KEY (touches no database). When rotating, use
     `--data-only --id k2`, put the new data key first in DATA_KEYS and keep the old ones after it."""
+    if data_only and key_id is None:
+        raise click.UsageError("--data-only needs --id, one the current DATA_KEYS does not use (k2, k3…)")
+    key_id = key_id or "k1"
     if not KEY_ID.match(key_id):
         raise click.BadParameter("letters, digits, - or _, at most 16", param_hint="--id")
-    lines = generate_lines(key_id)
-    click.echo(lines.splitlines()[0] + "\n" if data_only else lines, nl=False)
+    click.echo(generate_lines(key_id, data_only), nl=False)
 
 
 @keys.command("status")

@@ -16,6 +16,7 @@ import binascii
 import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,12 +84,13 @@ def parse_keyring(data_keys: str, blind_index_key: str) -> KeyRing:
     return KeyRing(parse_data_keys(data_keys), _decode(blind_index_key, "BLIND_INDEX_KEY"))
 
 
-def generate_lines(key_id: str = "k1") -> str:
-    """A fresh pair of settings, as lines an operator pastes into the environment."""
-    return (
-        f"DATA_KEYS={key_id}:{encode_key(secrets.token_bytes(KEY_BYTES))}\n"
-        f"BLIND_INDEX_KEY={encode_key(secrets.token_bytes(KEY_BYTES))}\n"
-    )
+def generate_lines(key_id: str = "k1", data_only: bool = False) -> str:
+    """A fresh pair of settings, as lines an operator pastes into the environment (with `data_only`,
+    only a new data key: what a rotation needs)."""
+    lines = f"DATA_KEYS={key_id}:{encode_key(secrets.token_bytes(KEY_BYTES))}\n"
+    if not data_only:
+        lines += f"BLIND_INDEX_KEY={encode_key(secrets.token_bytes(KEY_BYTES))}\n"
+    return lines
 
 
 def read_keys_file(path: Path) -> dict[str, str]:
@@ -101,17 +103,23 @@ def read_keys_file(path: Path) -> dict[str, str]:
 
 
 def generated_keys(folder: Path) -> dict[str, str]:
-    """The embedded default's keys: generated once into `var/keys.env` (0600), like the secret key."""
+    """The embedded default's keys: generated once into `var/keys.env` (0600), like the secret key.
+    Written whole under another name, then linked into place: a process starting at the same moment
+    reads either no file or the whole of it, never a half-written one."""
     path = folder / KEYS_FILE
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _complete(read_keys_file(path), path)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(generate_lines())
-        handle.flush()
-        os.fsync(handle.fileno())
+    if not path.exists():
+        fd, draft = tempfile.mkstemp(dir=folder, prefix=".keys-")  # 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(generate_lines())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process put its keys there first: theirs are the keys
+        finally:
+            os.unlink(draft)
     return _complete(read_keys_file(path), path)
 
 

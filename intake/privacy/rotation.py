@@ -5,6 +5,7 @@ picks what is still under an older key."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from intake.reports.models import EvidenceFile
 
 BATCH = 200
 IN_CLEAR = "(in clear)"  # files from before encryption
+MISSING = "missing"  # a file whose evidence row is there, but not the file
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,15 @@ def stored_files() -> Iterator[StoredEvidence]:
 
 
 def files_status(store: EvidenceStore) -> Counter[str]:
+    """Files per key; a file missing under a row that is still there is counted as `missing` (lost
+    evidence is said, never skipped over)."""
     found: Counter[str] = Counter()
     for item in stored_files():
         try:
             found[store.key_id(item.stored_name) or IN_CLEAR] += 1
-        except FileNotFoundError:  # erased meanwhile
-            continue
+        except FileNotFoundError:
+            if _still_wanted(item.evidence_id):
+                found[MISSING] += 1
     return found
 
 
@@ -156,7 +162,8 @@ def rotate_files(store: EvidenceStore, advance: Callable[[int], None] = lambda _
                 if not _still_wanted(item.evidence_id):
                     store.delete(item.stored_name)
         except FileNotFoundError:
-            pass
+            if _still_wanted(item.evidence_id):  # not erased meanwhile: lost
+                log.error("evidence %s: file %s is missing", item.evidence_id, item.stored_name)
         advance(1)
     return done
 

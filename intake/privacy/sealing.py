@@ -145,6 +145,7 @@ class SealedField:
     def __set__(self, row: Any, clear: str | None) -> None:
         if clear is None:
             setattr(row, self.attribute, None)
+            row.__dict__.get(_OPENED, {}).pop(self.name, None)  # nothing in clear stays behind
             return
         sealed = seal(clear, self.place_of(row))
         setattr(row, self.attribute, sealed)

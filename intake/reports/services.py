@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from intake.extensions import db
 from intake.outbox.services import relay_after_commit, take_queued_job_ids
 from intake.privacy.blind import blind_index, suspect_index
-from intake.privacy.retention import latest_request, request_erasure
+from intake.privacy.requests import latest_request, request_erasure
 from intake.privacy.sealing import new_seal_id
 from intake.reports.confirmations import SlipTicket, hold_receipt
 from intake.reports.evidence import EvidenceStore

@@ -49,8 +49,12 @@ def _claim(report_id: int) -> Report | None:
         return None
     try:
         move(report, ReportStatus.TRIAGED.value, Actor.triage())
-    except (StatusConflict, StatusRefused):  # a second delivery, or a report erased before its triage
+    except StatusConflict:  # a second delivery
         return None
+    except StatusRefused as refused:
+        if refused.code != "erased":
+            raise
+        return None  # erased before its triage: nothing to triage
     return report
 
 

@@ -15,7 +15,7 @@ Create Date: 2026-11-30 02:10:00
 from collections.abc import Callable
 from pathlib import Path
 
-import secrets
+import hashlib
 
 import sqlalchemy as sa
 from alembic import op
@@ -89,9 +89,11 @@ def _opened(value: str | None, place: str) -> str | None:
 
 
 def _give_seal_ids(table_name: str) -> None:
-    """Each row already there gets its own identity for sealing, as new rows do."""
+    """Each row already there gets its own identity for sealing, as new rows do. Derived from the
+    table and the id rather than drawn: if this revision fails after some files were encrypted
+    (bound to these values) and is run again, the rows get the same values and the files open."""
     table = sa.table(table_name, sa.column('id', BigId), sa.column('seal_id', sa.String))
-    _rewrite(table, lambda r: {'seal_id': secrets.token_hex(16)})
+    _rewrite(table, lambda r: {'seal_id': hashlib.sha256(f'{table_name}:{r.id}'.encode()).hexdigest()[:32]})
 
 
 def _evidence_store():
@@ -102,14 +104,6 @@ def _evidence_store():
 
 def upgrade():
     keys = keyring()  # the app's keys, as configured for this run
-    # The blind-index key's fingerprint: a process started with another key refuses to work.
-    key_checks = op.create_table(
-        'key_checks',
-        sa.Column('purpose', sa.String(length=40), nullable=False),
-        sa.Column('fingerprint', sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint('purpose', name=op.f('pk_key_checks')),
-    )
-    op.bulk_insert(key_checks, [{'purpose': 'blind_index', 'fingerprint': key_fingerprint(keys.blind_index_key)}])
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reporter_email_index', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('reporter_phone_index', sa.String(length=64), nullable=True))
@@ -176,6 +170,19 @@ def upgrade():
         for name in (row.stored_name, row.preview_name):
             if name and store.key_id(name) is None and (Path(store.root) / name[:2] / name).exists():
                 store.reencrypt(name, row.seal_id)
+
+    # Last, and only once: the blind-index key's fingerprint (a process started with another key
+    # refuses to index). On SQLite a CREATE TABLE is kept even if the revision fails later on.
+    if not sa.inspect(op.get_bind()).has_table('key_checks'):
+        op.create_table(
+            'key_checks',
+            sa.Column('purpose', sa.String(length=40), nullable=False),
+            sa.Column('fingerprint', sa.String(length=64), nullable=False),
+            sa.PrimaryKeyConstraint('purpose', name=op.f('pk_key_checks')),
+        )
+    key_checks = sa.table('key_checks', sa.column('purpose', sa.String), sa.column('fingerprint', sa.String))
+    op.execute(sa.delete(key_checks).where(key_checks.c.purpose == 'blind_index'))
+    op.bulk_insert(key_checks, [{'purpose': 'blind_index', 'fingerprint': key_fingerprint(keys.blind_index_key)}])
 
 
 def downgrade():
