@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from wtforms import StringField
@@ -11,13 +12,43 @@ from wtforms.meta import DefaultMeta
 # C0 controls but tab and newlines, DEL, C1 controls, and lone surrogates (which JSON can carry but
 # UTF-8 cannot encode): PostgreSQL refuses NUL and invalid UTF-8, and none of them is ever meant.
 _UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Invisible characters that are not format characters (Unicode category Cf) but show nothing: the
+# combining grapheme joiner, the Hangul fillers and the braille blank.
+_INVISIBLE_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ and ZWJ: needed inside Persian words, Indic scripts, emoji
+
+
+def _shown_in_a_joining_script(ch: str) -> bool:
+    return not ch.isascii() and unicodedata.category(ch)[0] in "LMS"
+
+
+def remove_format_characters(text: str, keep_joiners: bool = True) -> str:
+    """Drop bidi controls (U+202A-E, U+2066-9, U+200E/F, U+061C), zero-width and other invisible
+    format characters: they reverse what an officer sees (`gpj.exe` shown as `exe.jpg`) or split an
+    identifier so that it no longer links. ZWNJ and ZWJ stay only between two characters of a script
+    that needs them (Arabic-script Persian, Indic, emoji sequences), never beside ASCII."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    for index, ch in enumerate(text):
+        if ch in _JOINERS:
+            before, after = text[index - 1 : index], text[index + 1 : index + 2]
+            if keep_joiners and before and after and all(map(_shown_in_a_joining_script, before + after)):
+                kept.append(ch)
+        elif ch in "\u2028\u2029":
+            kept.append("\n")
+        elif unicodedata.category(ch) != "Cf" and ch not in _INVISIBLE_LETTERS:
+            kept.append(ch)
+    return "".join(kept)
 
 
 def clean_text(value: Any) -> Any:
-    """Strip surrounding space, unify line ends and drop invisible control characters; non-text passes."""
+    """Strip surrounding space, unify line ends and drop control, bidi and invisible characters;
+    non-text passes."""
     if not isinstance(value, str):
         return value
-    return _UNWANTED.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    text = remove_format_characters(value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _UNWANTED.sub("", text).strip()
 
 
 class CleanTextMeta(DefaultMeta):

@@ -361,11 +361,11 @@ def test_a_question_can_end_in_a_referral(app: Flask, question_asked: AskQuestio
 
 
 def test_a_hostile_file_name_is_made_safe_and_still_downloads(app: Flask, signed_in: SignIn) -> None:
-    from intake.reports.services import safe_file_name
+    from intake.reports.evidence import safe_file_name
 
     hostile = "a\r\nSet-Cookie: x=1\u202egnp.exe/../x"
-    assert safe_file_name(hostile, "image/png") == "a__Set-Cookie_ x=1_gnp.exe_.._x"
-    assert safe_file_name("\x00", "application/pdf") == "evidence.pdf"
+    assert safe_file_name(hostile, "image/png") == "a__Set-Cookie_ x=1gnp.exe_.._x"
+    assert safe_file_name("\x00", "application/pdf") == "document-1.pdf"
     data = {**form_data(), "evidence": (io.BytesIO(png_bytes()), "capture.png")}
     assert (
         app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data").status_code

@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "identifier_group_members",
     "staff",
     "staff_sessions",
+    "staff_recovery_codes",
     "case_notes",
     "audit_events",
     "case_events",

@@ -42,14 +42,13 @@ from intake.privacy import holds, requests, retention
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
 from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report
-from intake.reports.services import safe_file_name
 from intake.reports.status import StatusConflict
 from intake.reports.workflow import REASON_REQUIRED, allowed_next
 from intake.staff.access import ALL_STAFF, roles
 from intake.staff.models import is_supervisor
 from intake.staff.services import active_staff, staff_names
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
-from intake.triage.summary import triage_summary
+from intake.triage.summary import evidence_download_name, triage_summary
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 ASSIGNED_CHOICES = ("mine_or_unassigned", "mine", "unassigned", "all")
@@ -224,7 +223,7 @@ def evidence_download(evidence_id: int) -> Response:
         evidence_store().open(item.stored_name, item.seal_id),  # decrypted as it streams out
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=safe_file_name(item.original_name, item.media_type),
+        download_name=evidence_download_name(item),
     )
     response.content_length = item.size
     return response

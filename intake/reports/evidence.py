@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.parser
 import io
 import os
+import re
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from flask import current_app
 
 from intake.config import private_folder
 from intake.privacy.files import CHUNK, DecryptingReader, encrypt_stream, is_encrypted, key_id_of_file
+from intake.text import remove_format_characters
 
 ALLOWED_MEDIA_TYPES = frozenset(
     {"image/png", "image/jpeg", "application/pdf", "text/plain", "message/rfc822", "video/mp4"}
@@ -65,6 +67,35 @@ def stream_size(stream: IO[bytes]) -> int:
     size = stream.tell()
     stream.seek(start)
     return size
+
+
+_UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f/\\\\:]")
+_DOWNLOAD_NAMES = {
+    "image/png": ("capture", "png"),
+    "image/jpeg": ("capture", "jpg"),
+    "application/pdf": ("document", "pdf"),
+    "text/plain": ("piece", "txt"),
+    "message/rfc822": ("message", "eml"),
+    "video/mp4": ("video", "mp4"),
+}
+
+
+def safe_file_name(name: str | None, media_type: str) -> str:
+    """The citizen's file name, kept for officers to read (never to name a download), minus what
+    could break a header or a path or disguise an extension: control, bidi and invisible characters,
+    separators, runs of spaces, and the spaces and dots Windows drops at the end of a name."""
+    visible = remove_format_characters(name or "", keep_joiners=False)
+    cleaned = " ".join(_UNSAFE_IN_NAMES.sub("_", visible).split()).strip(" .")[-255:]
+    if not any(ch.isalnum() for ch in cleaned):
+        return download_name(media_type, 1)
+    return cleaned
+
+
+def download_name(media_type: str, position: int) -> str:
+    """What a download is called: after what the bytes are (`capture-1.png`), never after the
+    citizen's extension, so that `invoice.hta` holding text saves as `piece-1.txt` (ASVS 12.3.1)."""
+    stem, extension = _DOWNLOAD_NAMES.get(media_type, ("evidence", "bin"))
+    return f"{stem}-{position}.{extension}"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from intake.reports.models import SuspectKind
+from intake.text import remove_format_characters
 
 MAX_VALUE_LENGTH = 500
 
@@ -169,7 +170,7 @@ def normalise_identifier(kind: str, value: str) -> str:
     too_long = _l("This identifier is too long (%(max)s characters at most).", max=MAX_VALUE_LENGTH)
     if len(value) > MAX_VALUE_LENGTH:
         raise IdentifierError(too_long)
-    normalised = NORMALISERS[kind](value)
+    normalised = NORMALISERS[kind](remove_format_characters(value, keep_joiners=False))
     if len(normalised) > MAX_VALUE_LENGTH:  # NFKC can lengthen text: "ﷺ" is one character, then 18
         raise IdentifierError(too_long)
     return normalised

@@ -228,6 +228,8 @@ class EvidenceFile(SealedRow, Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(200))
     preview_name: Mapped[str | None] = mapped_column(String(80))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # PDFs: the active-content names found (`JavaScript,OpenAction`), shown as a warning to officers.
+    active_content: Mapped[str | None] = mapped_column(String(100))
 
     report: Mapped[Report] = relationship(back_populates="evidence")
 

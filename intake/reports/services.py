@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -18,7 +17,7 @@ from intake.privacy.blind import blind_index, suspect_index
 from intake.privacy.requests import latest_request, request_erasure
 from intake.privacy.sealing import new_seal_id
 from intake.reports.confirmations import SlipTicket, hold_receipt
-from intake.reports.evidence import EvidenceStore
+from intake.reports.evidence import EvidenceStore, safe_file_name
 from intake.reports.models import (
     CaseEvent,
     EvidenceFile,
@@ -117,26 +116,6 @@ def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) ->
         _delete_files(store, stored)
         raise
     return stored
-
-
-_UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\\\:]")
-_EXTENSIONS = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "application/pdf": "pdf",
-    "text/plain": "txt",
-    "message/rfc822": "eml",
-    "video/mp4": "mp4",
-}
-
-
-def safe_file_name(name: str | None, media_type: str) -> str:
-    """The citizen's file name, kept for officers, minus what could break a header or a path or
-    disguise an extension (control and bidi characters, separators)."""
-    cleaned = _UNSAFE_IN_NAMES.sub("_", name or "").strip(" .")[-255:]
-    if not any(ch.isalnum() for ch in cleaned):
-        return f"evidence.{_EXTENSIONS.get(media_type, 'bin')}"
-    return cleaned
 
 
 def _delete_files(store: EvidenceStore, files: list[EvidenceFile]) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import CursorResult, Select, select, update
 from intake.extensions import db
 from intake.reports.evidence import ALLOWED_MEDIA_TYPES, EvidenceStore, detect_media_type, evidence_store
 from intake.reports.models import EvidenceCheck, EvidenceFile, Report, ReportStatus
+from intake.triage.pdf_actions import active_content
 from intake.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class CheckResult:
     status: str
     reason: str | None = None
     preview_name: str | None = None
+    active_content: str | None = None
 
 
 def _sha256(store: EvidenceStore, item: EvidenceFile) -> str:
@@ -92,10 +94,14 @@ def _check(item: EvidenceFile, store: EvidenceStore) -> CheckResult:
         )
     if _sha256(store, item) != item.sha256:
         return CheckResult(EvidenceCheck.REJECTED.value, "the file changed since it was received")
-    if media_type not in IMAGE_FORMATS:
-        return CheckResult(EvidenceCheck.ACCEPTED.value)  # PDFs and videos are never rendered
+    if media_type not in IMAGE_FORMATS and media_type != "application/pdf":
+        return CheckResult(EvidenceCheck.ACCEPTED.value)  # texts and videos are never rendered
     with store.open(item.stored_name, item.seal_id) as original:
         data = original.read()
+    if media_type == "application/pdf":  # never rendered here; officers are warned of what it may run
+        return CheckResult(
+            EvidenceCheck.ACCEPTED.value, active_content=",".join(active_content(data)) or None
+        )
     try:
         preview = make_preview(data, media_type)
     except EvidenceRejected as rejected:
@@ -131,6 +137,7 @@ def check_evidence(evidence_id: int, store: EvidenceStore | None = None) -> bool
             check_status=result.status,
             rejection_reason=result.reason,
             preview_name=result.preview_name,
+            active_content=result.active_content,
             checked_at=utcnow(),
         )
         .execution_options(synchronize_session=False)
@@ -142,6 +149,8 @@ def check_evidence(evidence_id: int, store: EvidenceStore | None = None) -> bool
         return False
     if result.status == EvidenceCheck.REJECTED.value:
         log.warning("evidence %s rejected: %s", evidence_id, result.reason)
+    if result.active_content:
+        log.warning("evidence %s: PDF with active content (%s)", evidence_id, result.active_content)
     return True
 
 

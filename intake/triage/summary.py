@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intake.extensions import db
+from intake.reports.evidence import download_name
 from intake.reports.models import EvidenceFile, Report, SuspectIdentifier
 from intake.triage.models import GroupMember, IdentifierGroup, TriageDecision
 from intake.triage.rules import RULES_BY_NAME
@@ -45,6 +46,9 @@ class EvidenceSummary:
     check_status: str
     rejection_reason: str | None
     has_preview: bool
+    # What the download is called (`capture-1.png`): after the content, never the citizen's name.
+    download_name: str
+    active_content: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,17 @@ def triage_summary(report_id: int) -> TriageSummary | None:
                 item.check_status,
                 item.rejection_reason,
                 item.preview_name is not None,
+                download_name(item.media_type, position),
+                tuple(item.active_content.split(",")) if item.active_content else (),
             )
-            for item in evidence
+            for position, item in enumerate(evidence, start=1)
         ),
     )
+
+
+def evidence_download_name(item: EvidenceFile) -> str:
+    """The name the case page shows for this file: its place among the report's files, and its type."""
+    position = db.session.scalar(
+        select(func.count()).where(EvidenceFile.report_id == item.report_id, EvidenceFile.id <= item.id)
+    )
+    return download_name(item.media_type, position or 1)

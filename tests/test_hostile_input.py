@@ -1,0 +1,154 @@
+"""Hostile input a citizen can send: invisible and bidi characters that spoof what an officer reads or
+dodge identifier links, files whose name lies about what they are, PDFs that run code when opened.
+ASVS 5.1.4 (structured data validated), 5.2.2 (unsafe characters removed), 12.3.1 (user-supplied
+file names not used as is), 12.4.1 (untrusted files handled safely)."""
+
+from __future__ import annotations
+
+import io
+import zlib
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from intake.extensions import db
+from intake.reports.evidence import safe_file_name
+from intake.reports.identifiers import normalise_identifier
+from intake.reports.models import EvidenceFile, Report, SuspectIdentifier
+from intake.text import clean_text
+from intake.triage.pdf_actions import active_content
+from tests.conftest import FileAndTriage, SignIn, run_due_jobs
+from tests.factories import PDF_BYTES, form_data
+
+RLO, ZWSP, ALM, LRI, PDI, BOM = "\u202e", "\u200b", "\u061c", "\u2066", "\u2069", "\ufeff"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        (f"facture{RLO}gpj.exe", "facturegpj.exe"),
+        (f"06{ZWSP}12{ALM}34 56 78", "061234 56 78"),
+        (f"{LRI}مرحبا{PDI} {BOM}bonjour\u00ad!", "مرحبا bonjour!"),
+        ("ligne\u2028suivante", "ligne\nsuivante"),
+        ("Hangul\u3164filler", "Hangulfiller"),
+        ("a\u200db", "ab"),  # a joiner between Latin letters hides nothing but splits a match
+    ],
+)
+def test_bidi_and_invisible_characters_are_removed_from_text(typed: str, kept: str) -> None:
+    assert clean_text(typed) == kept
+
+
+def test_joiners_stay_where_a_script_needs_them() -> None:
+    persian = "می\u200cخواهم"  # ZWNJ inside a Persian word written in Arabic script
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji made of three
+    assert clean_text(persian) == persian and clean_text(family) == family
+
+
+def test_an_identifier_with_invisible_characters_matches_the_plain_one() -> None:
+    plain = normalise_identifier("phone", "0612345678")
+    assert normalise_identifier("phone", f"06{ZWSP}12{ALM}345678") == plain
+    assert normalise_identifier("url", f"shop-fake{ZWSP}.ma") == normalise_identifier("url", "shop-fake.ma")
+    assert normalise_identifier("username", f"@arnaque{RLO}ur") == normalise_identifier(
+        "username", "arnaqueur"
+    )
+
+
+def test_a_filed_report_keeps_no_bidi_control_in_any_field(
+    app: Flask, filed_and_triaged: FileAndTriage
+) -> None:
+    created = filed_and_triaged(
+        description=f"Il m'a envoyé {RLO}fdp.exe et demandé 5000 DH pour ne pas publier les photos.",
+        reporter_name=f"Salma{ZWSP} {ALM}Benali",
+        suspects=[{"kind": "username", "value": f"@ar{ZWSP}naqueur"}],
+    )
+    report = db.session.scalar(select(Report).where(Report.reference == created["reference"]))
+    assert report is not None
+    assert RLO not in report.description and report.reporter_name == "Salma Benali"
+    suspect = db.session.scalar(select(SuspectIdentifier).where(SuspectIdentifier.report_id == report.id))
+    assert suspect is not None and suspect.value == "@arnaqueur"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("invoice.hta", "invoice.hta"),
+        ("facture.pdf      .hta", "facture.pdf .hta"),
+        (f"photo{ALM}.jpg .", "photo.jpg"),
+        (f"capture{RLO}gnp.exe", "capturegnp.exe"),
+        ("a\r\nSet-Cookie: x=1/../x", "a__Set-Cookie_ x=1_.._x"),
+        ("\x00", "piece-1.txt"),
+    ],
+)
+def test_a_file_name_is_kept_only_as_visible_text(name: str, shown: str) -> None:
+    assert safe_file_name(name, "text/plain") == shown
+
+
+def test_a_text_file_named_hta_downloads_as_text_named_after_its_content(
+    app: Flask, signed_in: SignIn
+) -> None:
+    files = [
+        (io.BytesIO(b"<script>alert(1)</script> mshta payload"), "invoice.hta"),
+        (io.BytesIO(PDF_BYTES), "x"),
+    ]
+    data = {**form_data(), "evidence": files}
+    filed = app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data")
+    assert filed.status_code == 201, filed.json
+    items = list(db.session.scalars(select(EvidenceFile).order_by(EvidenceFile.id)))
+    assert [item.media_type for item in items] == ["text/plain", "application/pdf"]
+    desk = signed_in()
+    download = desk.get(f"/officer/evidence/{items[0].id}")
+    disposition = download.headers["Content-Disposition"]
+    assert download.status_code == 200 and "piece-1.txt" in disposition and "hta" not in disposition
+    assert download.mimetype == "application/octet-stream"
+    assert "document-2.pdf" in desk.get(f"/officer/evidence/{items[1].id}").headers["Content-Disposition"]
+    page = desk.get(f"/officer/reports/{filed.json['reference']}").get_data(as_text=True)
+    assert "piece-1.txt" in page and "invoice.hta" in page  # the citizen's name, as text only
+
+
+def _pdf_with(body: bytes) -> bytes:
+    return b"%PDF-1.5\n" + body + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("pdf", "found"),
+    [
+        (PDF_BYTES, ()),
+        (
+            _pdf_with(
+                b"1 0 obj<</Type/Catalog/OpenAction 2 0 R>>endobj 2 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj"
+            ),
+            ("JavaScript", "JS", "OpenAction"),
+        ),
+        (_pdf_with(b"2 0 obj<</S/L#61unch/F(cmd.exe)>>endobj"), ("Launch",)),  # an escaped name
+        (
+            _pdf_with(
+                b"3 0 obj<</Type/ObjStm/Filter/FlateDecode>>stream\n"
+                + zlib.compress(b"<</Type/Filespec/EF<</F 4 0 R>>/Type/EmbeddedFile>>")
+                + b"\nendstream"
+            ),
+            ("EmbeddedFile",),
+        ),  # hidden in a compressed object stream
+    ],
+)
+def test_active_content_in_a_pdf_is_found(pdf: bytes, found: tuple[str, ...]) -> None:
+    assert active_content(pdf) == found
+
+
+def test_a_pdf_with_javascript_is_flagged_on_the_case_page(
+    app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn
+) -> None:
+    hostile = _pdf_with(b"1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.launchURL('x'))>>>>endobj")
+    data = {
+        **form_data(),
+        "evidence": [(io.BytesIO(hostile), "releve.pdf"), (io.BytesIO(PDF_BYTES), "b.pdf")],
+    }
+    filed = app.test_client().post("/api/v1/reports", data=data, content_type="multipart/form-data")
+    assert filed.status_code == 201, filed.json
+    run_due_jobs("triage", "evidence")
+    flags = [
+        item.active_content for item in db.session.scalars(select(EvidenceFile).order_by(EvidenceFile.id))
+    ]
+    assert flags == ["JavaScript,JS,OpenAction", None]
+    page = signed_in().get(f"/officer/reports/{filed.json['reference']}").get_data(as_text=True)
+    assert page.count("Active content: open in a sandbox.") == 1 and "JavaScript, JS, OpenAction" in page
