@@ -53,7 +53,7 @@ def test_any_size_comes_back_as_it_went_in(size: int) -> None:
     data = os.urandom(size)
     raw = sealed(data)
     assert raw.startswith(MAGIC)
-    if size:
+    if size >= 16:  # a shorter random string may turn up in random ciphertext by chance
         assert data[:64] not in raw
     assert opened(raw) == data
 

@@ -56,12 +56,9 @@ def find_report(reference: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.reference == reference))
 
 
-def open_case(reference: str, officer: Officer) -> Report | None:
-    """The report, and a `view` event in the audit log."""
-    report = find_report(reference)
-    if report is not None:
-        record("view", officer.staff_id, report.id, officer.ip)
-    return report
+def open_case(report: Report, officer: Officer) -> None:
+    """A `view` event in the audit log: who read which case, when, from where."""
+    record("view", officer.staff_id, report.id, officer.ip)
 
 
 def _text(value: str | None, required: LazyString | None) -> str | None:

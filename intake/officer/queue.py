@@ -118,13 +118,21 @@ def _search(text: str) -> ColumnElement[bool] | None:
 
 
 def queue_page(
-    filters: QueueFilters, viewer_id: int, cursor: str | None = None, size: int = PAGE_SIZE
+    filters: QueueFilters,
+    viewer_id: int,
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+    visible: ColumnElement[bool] | None = None,
 ) -> QueuePage:
+    """A page of the queue; `visible` is the viewer's need-to-know (intake.officer.need_to_know):
+    nothing outside it is ever listed, whatever the filters or the search."""
     conditions: list[ColumnElement[bool]] = [Report.status.in_([s.value for s in OPEN_STATUSES])]
     if filters.erasure_requests:  # a request waits on closed reports too
         conditions = [
             Report.id.in_(select(ErasureRequest.report_id).where(ErasureRequest.decided_at.is_(None)))
         ]
+    if visible is not None:
+        conditions.append(visible)
     if filters.status:
         conditions.append(Report.status == filters.status)
     if filters.priority:

@@ -37,6 +37,7 @@ from intake.officer.labels import (
     priority_name,
     status_name,
 )
+from intake.officer.need_to_know import may_act, readable, require_act, require_read
 from intake.officer.queue import QueueFilters, queue_page
 from intake.privacy import holds, requests, retention
 from intake.reports.evidence import evidence_store
@@ -87,7 +88,12 @@ def _date(text: str | None) -> date | None:
 @roles(*ALL_STAFF)
 def queue() -> str:
     filters = _filters()
-    page = queue_page(filters, current_user.staff_id, request.args.get("after"))
+    page = queue_page(
+        filters,
+        current_user.staff_id,
+        request.args.get("after"),
+        visible=readable(current_user.role, current_user.staff_id),
+    )
     next_url = None
     if page.next_cursor:
         arguments: dict[str, object] = {**request.args.to_dict(), "after": page.next_cursor}
@@ -105,7 +111,7 @@ def queue() -> str:
         status_name=status_name,
         priority_name=priority_name,
         assigned_choices=ASSIGNED_CHOICES,
-        staff_members=active_staff(),
+        staff_members=active_staff() if is_supervisor(current_user.role) else [],
     )
 
 
@@ -119,7 +125,7 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
     body = render_template(
         "officer/case.html",
         report=report,
-        summary=triage_summary(report.id),
+        summary=triage_summary(report.id, readable(current_user.role, current_user.staff_id)),
         history=report.history,
         messages=report.messages,
         notes=notes(report.id),
@@ -138,6 +144,7 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
         error=error,
         form=request.form if request.method == "POST" else {},
         supervisor=is_supervisor(current_user.role),
+        works_on_it=may_act(current_user.role, current_user.staff_id, report.assigned_to_id, "note"),
         hold=holds.active_hold(report.id),
         erasure_request=requests.pending_request(report.id),
         kept_until=retention.kept_until(report, current_app.config),
@@ -158,9 +165,9 @@ def _report_or_404(reference: str) -> Report:
 @bp.get("/reports/<reference>")
 @roles(*ALL_STAFF)
 def case(reference: str) -> tuple[str, int]:
-    report = open_case(reference, _officer())
-    if report is None:
-        abort(404)
+    report = _report_or_404(reference)
+    require_read(report, current_user.role, current_user.staff_id, request.remote_addr)
+    open_case(report, _officer())
     return _render_case(report)
 
 
@@ -169,6 +176,7 @@ def case(reference: str) -> tuple[str, int]:
 def case_action(reference: str, action: str) -> ResponseReturnValue:
     """Every change to a case: the form's `version` is the one the officer saw."""
     report = _report_or_404(reference)
+    require_act(report, current_user.role, current_user.staff_id, request.remote_addr, action)
     form = CaseActionForm()
     if not form.validate_on_submit():
         return _render_case(
@@ -211,13 +219,20 @@ def case_action(reference: str, action: str) -> ResponseReturnValue:
     return redirect(url_for(".case", reference=reference), code=303)
 
 
+def _evidence_or_404(evidence_id: int, action: str) -> EvidenceFile:
+    """The file, if its case is one the viewer may read (need-to-know, as for the case page)."""
+    item = db.session.get(EvidenceFile, evidence_id)
+    if item is None:
+        abort(404)
+    require_read(item.report, current_user.role, current_user.staff_id, request.remote_addr, action)
+    return item
+
+
 @bp.get("/evidence/<int:evidence_id>")
 @roles(*ALL_STAFF)
 def evidence_download(evidence_id: int) -> Response:
     """The original, always as a download: never rendered in the officer's browser."""
-    item = db.session.get(EvidenceFile, evidence_id)
-    if item is None:
-        abort(404)
+    item = _evidence_or_404(evidence_id, "download")
     record("download", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
     response = send_file(
         evidence_store().open(item.stored_name, item.seal_id),  # decrypted as it streams out
@@ -233,8 +248,8 @@ def evidence_download(evidence_id: int) -> Response:
 @roles(*ALL_STAFF)
 def evidence_preview(evidence_id: int) -> Response:
     """The re-encoded image made by the evidence check (no metadata); nothing else is shown inline."""
-    item = db.session.get(EvidenceFile, evidence_id)
-    if item is None or item.preview_name is None:
+    item = _evidence_or_404(evidence_id, "preview")
+    if item.preview_name is None:
         abort(404)
     record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
     return send_file(evidence_store().open(item.preview_name, item.seal_id), mimetype=item.media_type)

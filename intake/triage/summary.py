@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 
 from intake.extensions import db
 from intake.reports.evidence import download_name
@@ -60,7 +60,7 @@ class TriageSummary:
     decided_at: datetime | None
     rules_version: str | None
     identifiers: tuple[LinkedIdentifier, ...]
-    duplicate_of: str | None
+    duplicate_of: str | None  # None too when the viewer may not open it
     evidence: tuple[EvidenceSummary, ...]
 
     @property
@@ -78,7 +78,9 @@ def _reasons(decision: TriageDecision | None) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
-def _linked(report_id: int, suspect: SuspectIdentifier) -> LinkedIdentifier:
+def _linked(
+    report_id: int, suspect: SuspectIdentifier, visible: ColumnElement[bool] | None
+) -> LinkedIdentifier:
     group = db.session.scalar(
         select(IdentifierGroup).where(
             IdentifierGroup.kind == suspect.kind, IdentifierGroup.blind_index == suspect.blind_index
@@ -90,6 +92,7 @@ def _linked(report_id: int, suspect: SuspectIdentifier) -> LinkedIdentifier:
         select(Report.reference)
         .join(GroupMember, GroupMember.report_id == Report.id)
         .where(GroupMember.group_id == group.id, GroupMember.report_id != report_id)
+        .where(visible if visible is not None else true())
         .order_by(GroupMember.report_created_at.desc())
         .limit(OTHER_REFERENCES_SHOWN)
     ).all()
@@ -104,7 +107,9 @@ def _linked(report_id: int, suspect: SuspectIdentifier) -> LinkedIdentifier:
     )
 
 
-def triage_summary(report_id: int) -> TriageSummary | None:
+def triage_summary(report_id: int, visible: ColumnElement[bool] | None = None) -> TriageSummary | None:
+    """What triage found, for the case page; `visible` limits the other reports it names to those
+    the viewer may open (intake.officer.need_to_know)."""
     report = db.session.get(Report, report_id)
     if report is None:
         return None
@@ -115,7 +120,11 @@ def triage_summary(report_id: int) -> TriageSummary | None:
         .limit(1)
     )
     duplicate_of = (
-        db.session.scalar(select(Report.reference).where(Report.id == report.duplicate_of_id))
+        db.session.scalar(
+            select(Report.reference)
+            .where(Report.id == report.duplicate_of_id)
+            .where(visible if visible is not None else true())
+        )
         if report.duplicate_of_id
         else None
     )
@@ -129,7 +138,7 @@ def triage_summary(report_id: int) -> TriageSummary | None:
         reasons=_reasons(decision),
         decided_at=decision.decided_at if decision else None,
         rules_version=decision.rules_version if decision else None,
-        identifiers=tuple(_linked(report_id, suspect) for suspect in report.suspects),
+        identifiers=tuple(_linked(report_id, suspect, visible) for suspect in report.suspects),
         duplicate_of=duplicate_of,
         evidence=tuple(
             EvidenceSummary(
