@@ -13,7 +13,10 @@ RUN pip install -e . && pybabel compile -d intake/translations -D messages
 COPY templates ./templates
 COPY static ./static
 COPY migrations ./migrations
+COPY gunicorn.conf.py ./
 
 USER blagh
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "--access-logfile", "-", "--logger-class", "intake.access_log.PrivateAccessLog", "intake:create_app()"]
+# gunicorn.conf.py: 4 processes x 4 threads here (REDIS_URL shares the rate limits between them).
+ENV BIND=0.0.0.0:8000 WEB_WORKERS=4 WEB_THREADS=4
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run test check install dev translations extract-messages migrate lint fmt bench browser clean
+.PHONY: run test check install dev translations extract-messages migrate lint fmt bench browser clean fuzz audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,19 +49,30 @@ browser:
 
 test: dev browser
 	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory audit
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed dependencies (pip-audit). Says plainly when the advisory
+# service cannot be reached or left packages unchecked; fails only for a known vulnerability.
+audit: dev
+	$(BIN)/python tools/audit.py
+
+# The fuzz tests with a longer budget than `make test` gives them (FUZZ_EXAMPLES per operation).
+FUZZ_EXAMPLES ?= 1000
+fuzz: dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/test_fuzz.py
 
 # Static checks, also run by `make test`.
 check:
-	$(BIN)/ruff check intake workers tests benchmarks
-	$(BIN)/ruff format --check intake workers tests benchmarks
+	$(BIN)/ruff check intake workers tests benchmarks tools gunicorn.conf.py
+	$(BIN)/ruff format --check intake workers tests benchmarks tools gunicorn.conf.py
 	$(BIN)/mypy
 
 lint: dev check
 
 fmt: dev
-	$(BIN)/ruff format intake workers tests benchmarks
-	$(BIN)/ruff check --fix intake workers tests benchmarks
+	$(BIN)/ruff format intake workers tests benchmarks tools gunicorn.conf.py
+	$(BIN)/ruff check --fix intake workers tests benchmarks tools gunicorn.conf.py
 
 bench: dev
 	$(BIN)/python -m benchmarks

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from intake.config import PROJECT_ROOT, load_config
+from intake.config import PROJECT_ROOT, check_staff_second_factor, load_config
 
 # Keys that may be given to create_app as well as in the environment (tests use this).
 ENVIRONMENT_KEYS = (
@@ -59,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_config(env))
     app.config.update(config)
+    check_staff_second_factor(app.config)
     register_request_state(app)
     register_unit_of_work(app)
     if app.config["PROXY_COUNT"]:

@@ -256,6 +256,24 @@ def broker_settings(env: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def check_staff_second_factor(config: Mapping[str, Any]) -> None:
+    """STAFF_2FA is `required` or `optional`; `optional` is said loudly at every start."""
+    policy = config["STAFF_2FA"]
+    if policy not in {"required", "optional"}:
+        raise ConfigurationError(f"STAFF_2FA must be required or optional, not {policy!r}")
+    if policy == "optional" and not config.get("TESTING"):
+        log.warning(
+            "STAFF_2FA=optional: staff may log in with a password alone. Set STAFF_2FA=required "
+            "(the default with a server database) before real cases are handled."
+        )
+
+
+def _origins(text: str | None) -> frozenset[str]:
+    return frozenset(
+        origin.strip().rstrip("/").lower() for origin in (text or "").split(",") if origin.strip()
+    )
+
+
 # Settings that were renamed: the old name still works, with a warning, until it is changed.
 RENAMED_SETTINGS = {
     "RECONCILE_AFTER": "TRIAGE_RECONCILE_AFTER",
@@ -321,6 +339,17 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # through), and failures per address and account. Accounts are never locked outright.
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT") or "10 per minute; 50 per hour",
         "LOGIN_FAILURE_LIMIT": env.get("LOGIN_FAILURE_LIMIT") or "5 per 15 minutes",
+        # Wrong second-factor codes per account, and wrong current passwords at /account/password.
+        "SECOND_FACTOR_FAILURE_LIMIT": env.get("SECOND_FACTOR_FAILURE_LIMIT") or "5 per 15 minutes",
+        "PASSWORD_CHECK_LIMIT": env.get("PASSWORD_CHECK_LIMIT") or "5 per 15 minutes",
+        # `required` (the default with a server database): no console page opens before a TOTP code;
+        # `optional` (the embedded demo's default): staff may enrol, and are warned at start-up.
+        "STAFF_2FA": (env.get("STAFF_2FA") or ("optional" if is_embedded_database(db_url) else "required")),
+        # A staff session ends after this many hours, however active (and after 30 idle minutes).
+        "STAFF_SESSION_MAX_HOURS": float(env.get("STAFF_SESSION_MAX_HOURS") or 12),
+        # Web origins whose pages may post reports to the API from a browser (comma-separated,
+        # `https://partner.example.ma`); any other cross-origin browser post is refused.
+        "API_ALLOWED_ORIGINS": _origins(env.get("API_ALLOWED_ORIGINS")),
         # Seconds between two beat runs of the outbox relay, which publishes any job the web process
         # could not hand to the broker right after its commit.
         "OUTBOX_RELAY_INTERVAL": float(env.get("OUTBOX_RELAY_INTERVAL") or 15),

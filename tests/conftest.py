@@ -53,6 +53,8 @@ def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> 
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         # Tests post many reports from one address; tests/test_rate_limits.py turns the limiter on.
         "RATELIMIT_ENABLED": False,
+        # Logins with a code: tests/test_second_factor.py and the PostgreSQL end-to-end test.
+        "STAFF_2FA": "optional",
         **config,
     }
     if database_url:
@@ -137,6 +139,7 @@ def worker_env(
         **TEST_CONTROLLER,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
+        "STAFF_2FA": "optional",
         **extra,
     }
     if database_url:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import zlib
+from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from intake.extensions import db
@@ -18,8 +20,8 @@ from intake.reports.identifiers import normalise_identifier
 from intake.reports.models import EvidenceFile, Report, SuspectIdentifier
 from intake.text import clean_text
 from intake.triage.pdf_actions import active_content
-from tests.conftest import FileAndTriage, SignIn, run_due_jobs
-from tests.factories import PDF_BYTES, form_data
+from tests.conftest import FileAndTriage, SignIn, build_app, run_due_jobs
+from tests.factories import PDF_BYTES, form_data, report_payload
 
 RLO, ZWSP, ALM, LRI, PDI, BOM = "\u202e", "\u200b", "\u061c", "\u2066", "\u2069", "\ufeff"
 
@@ -153,3 +155,82 @@ def test_a_pdf_with_javascript_is_flagged_on_the_case_page(
     page = signed_in().get(f"/officer/reports/{filed.json['reference']}").get_data(as_text=True)
     assert page.count("Contenu actif : à ouvrir dans un environnement isolé.") == 1
     assert "JavaScript, JS, OpenAction" in page
+
+
+@pytest.mark.parametrize("query", ["?to=9999-12-31", "?from=0001-01-01", "?from=9999-12-31&to=0001-01-01"])
+def test_a_filter_date_at_the_calendars_end_is_not_an_error(
+    app: Flask, signed_in: SignIn, query: str
+) -> None:
+    assert signed_in("supervisor").get(f"/officer/{query}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # deep enough to exhaust the parser's recursion
+        b'{"category": NaN}',
+        b'{"loss_amount": Infinity}',
+        b'{"description": "\xff\xfe"}',  # not UTF-8
+        b"",
+        b"\x00",
+    ],
+)
+def test_a_body_the_json_parser_cannot_take_is_a_400_in_the_askers_language(app: Flask, body: bytes) -> None:
+    answer = app.test_client().post(
+        "/api/v1/reports", data=body, content_type="application/json", headers={"Accept-Language": "fr"}
+    )
+    assert answer.status_code == 400 and answer.json == {
+        "errors": {"body": ["Le corps de la requête doit être un objet JSON."]}
+    }
+    assert db.session.scalar(select(Report.id)) is None
+
+
+def test_a_language_that_is_not_text_is_not_an_error(app: Flask) -> None:
+    answer = app.test_client().post("/api/v1/reports", json={**report_payload(), "language": ["fr"]})
+    assert answer.status_code == 201
+
+
+def _multipart(origin: str | None = None, **headers: str) -> dict[str, object]:
+    if origin is not None:
+        headers["Origin"] = origin
+    return {"data": form_data(), "content_type": "multipart/form-data", "headers": headers}
+
+
+def test_a_page_elsewhere_cannot_make_browsers_file_reports(app: Flask) -> None:
+    client = app.test_client()
+    refused = client.post(
+        "/api/v1/reports", **_multipart("https://evil.example", **{"Accept-Language": "ar"})
+    )
+    assert refused.status_code == 403 and "صفحات هذه الخدمة" in refused.json["errors"]["body"][0]
+    assert (
+        client.post("/api/v1/reports", **_multipart(None, **{"Sec-Fetch-Site": "cross-site"})).status_code
+        == 403
+    )
+    assert client.post("/api/v1/reports", **_multipart("null")).status_code == 403  # a sandboxed frame
+    assert db.session.scalar(select(Report.id)) is None
+    assert client.post("/api/v1/reports", **_multipart("http://localhost")).status_code == 201  # our own page
+    assert client.post("/api/v1/reports", **_multipart(None)).status_code == 201  # a server or an app
+
+
+def test_a_partner_origin_may_post_and_read_the_answer(tmp_path: Path) -> None:
+    partner = build_app(tmp_path / "var", API_ALLOWED_ORIGINS=frozenset({"https://partner.example.ma"}))
+    with partner.app_context():
+        upgrade()
+        answer = partner.test_client().post("/api/v1/reports", **_multipart("https://partner.example.ma"))
+        assert answer.status_code == 201
+        assert answer.headers["Access-Control-Allow-Origin"] == "https://partner.example.ma"
+        assert "Origin" in answer.headers["Vary"]
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/reports", "/fr/report"])
+def test_a_multipart_part_without_a_name_is_a_400(app: Flask, url: str) -> None:
+    """Found by tests/test_fuzz.py: a part with no name became a form key of None, and a 500."""
+    body = (
+        b"--b\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="category"\r\n\r\nsextortion\r\n--b--\r\n'
+    )
+    answer = app.test_client().post(url, data=body, content_type="multipart/form-data; boundary=b")
+    assert answer.status_code == 400
+    assert db.session.scalar(select(Report.id)) is None

@@ -241,6 +241,8 @@ EXPECTED_ACCESS: dict[str, str | frozenset[str]] = {
     "staff.login": EVERYONE,
     "staff.logout": STAFF,
     "staff.change_password": STAFF,
+    "staff.second_factor": STAFF,
+    "staff.enrol": STAFF,
     "officer.queue": STAFF,
     "officer.case": STAFF,
     "officer.case_action": STAFF,

@@ -102,7 +102,7 @@ def test_each_case_action_is_one_commit(
     app: Flask, filed_and_triaged: FileAndTriage, signed_in: SignIn, commits: list[str], action: str
 ) -> None:
     reference = filed_and_triaged()["reference"]
-    desk = signed_in()
+    desk = signed_in("supervisor")  # acts on a report nobody holds yet
     token, version = csrf_token(desk, "/officer/"), version_of(desk, reference)
     commits.clear()
     response = desk.post(

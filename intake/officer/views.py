@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from babel.dates import format_timedelta
@@ -42,29 +43,37 @@ from intake.officer.queue import QueueFilters, queue_page
 from intake.privacy import holds, requests, retention
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
-from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report
+from intake.reports.models import OPEN_STATUSES, ActorKind, EvidenceFile, Priority, Report, ReportStatus
 from intake.reports.status import StatusConflict
 from intake.reports.workflow import REASON_REQUIRED, allowed_next
 from intake.staff.access import ALL_STAFF, roles
 from intake.staff.models import is_supervisor
 from intake.staff.services import active_staff, staff_names
-from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
+from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGION_BY_CODE, REGIONS
+from intake.text import clean_text
 from intake.triage.summary import evidence_download_name, triage_summary
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 ASSIGNED_CHOICES = ("mine_or_unassigned", "mine", "unassigned", "all")
 
 
+def _code(name: str, known: Collection[str]) -> str | None:
+    """A filter that names a code: one of the known codes, or none (anything else is ignored, so a
+    hand-edited URL never reaches the database with text it would refuse)."""
+    value = request.args.get(name)
+    return value if value in known else None
+
+
 def _filters() -> QueueFilters:
     args = request.args
     assigned = args.get("assigned", "mine_or_unassigned")
     return QueueFilters(
-        status=args.get("status") or None,
-        priority=args.get("priority") or None,
-        category=args.get("category") or None,
-        region=args.get("region") or None,
+        status=_code("status", {s.value for s in ReportStatus}),
+        priority=_code("priority", {p.value for p in Priority}),
+        category=_code("category", CATEGORY_BY_CODE),
+        region=_code("region", REGION_BY_CODE),
         assigned=assigned if assigned in ASSIGNED_CHOICES or _is_id(assigned) else "mine_or_unassigned",
-        search=(args.get("q") or "").strip()[:500] or None,
+        search=clean_text(args.get("q") or "")[:500] or None,
         filed_from=_date(args.get("from")),
         filed_to=_date(args.get("to")),
         group_id=int(args["campaign"]) if _is_id(args.get("campaign")) else None,
@@ -77,11 +86,16 @@ def _is_id(text: str | None) -> bool:
     return bool(text) and re.fullmatch(r"[0-9]{1,15}", text or "") is not None
 
 
+# Filter dates an officer can mean: the calendar's ends overflow once turned into instants.
+_FIRST_DAY, _LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+
+
 def _date(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        day = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return day if day is not None and _FIRST_DAY <= day <= _LAST_DAY else None
 
 
 @bp.get("/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -83,7 +84,52 @@ def _form_errors(form: ReportForm) -> dict[str, list[str]]:
 
 def _request_language(payload: MultiDict[str, Any] | dict[str, Any]) -> str:
     lang = payload.get("language")
-    return lang if lang in LANGUAGES else best_language_from_header()
+    return lang if isinstance(lang, str) and lang in LANGUAGES else best_language_from_header()
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, JSON has none
+
+
+def _json_body() -> Any:
+    """The JSON body, or None for anything the parser cannot take: invalid UTF-8 or syntax, NaN,
+    nesting deep enough to exhaust the parser (RecursionError, which get_json lets through)."""
+    try:
+        return json.loads(request.get_data(cache=True), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _origin_allowed(origin: str) -> bool:
+    """The service's own pages, and the partners' origins in API_ALLOWED_ORIGINS."""
+    own = request.host_url.rstrip("/").lower()
+    return origin.rstrip("/").lower() in {own} | current_app.config["API_ALLOWED_ORIGINS"]
+
+
+@bp.before_request
+def refuse_cross_origin_browser_posts() -> tuple[Response, int] | None:
+    """A page elsewhere must not make its visitors' browsers file reports (CSRF, and the filing
+    limit spread over every visitor): browsers say where a request comes from in `Origin` (and
+    `Sec-Fetch-Site`); clients that are not browsers send neither and are not concerned (ASVS 13.2.3)."""
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return None
+    origin = request.headers.get("Origin")
+    cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+    if (origin is None and not cross_site) or (origin is not None and _origin_allowed(origin)):
+        return None
+    g.lang = best_language_from_header()
+    return jsonify(errors={"body": [_("Reports are sent from this service's own pages only.")]}), 403
+
+
+@bp.after_request
+def allow_partner_origins(response: Response) -> Response:
+    origin = request.headers.get("Origin")
+    if origin and origin.rstrip("/").lower() in current_app.config["API_ALLOWED_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept-Language, X-Receipt"
+        response.vary.add("Origin")
+    return response
 
 
 @bp.post("/reports")
@@ -94,7 +140,7 @@ def create_report() -> tuple[Response, int]:
     type_errors: dict[str, list[Any]] = {}
     if request.mimetype == "application/json":
         request.max_content_length = current_app.config["API_JSON_MAX_BYTES"]
-        payload = request.get_json(silent=True)
+        payload = _json_body()
         if not isinstance(payload, dict):
             g.lang = best_language_from_header()
             return jsonify(errors={"body": [_("The body must be a JSON object.")]}), 400

@@ -4,7 +4,9 @@ a view that declares nothing answers 403 to everybody, so a forgotten route is c
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
@@ -12,14 +14,18 @@ from werkzeug.wrappers import Response
 
 from intake.access_log import STAFF_ENVIRON_KEY
 from intake.staff.models import ALL_STAFF, Role
+from intake.staff.second_factor import is_fresh
 from intake.staff.services import SignedIn, session_staff
 
-__all__ = ["ALL_STAFF", "PUBLIC", "public", "roles"]
+__all__ = ["ALL_STAFF", "PUBLIC", "fresh_second_factor", "public", "roles"]
 View = TypeVar("View", bound=Callable[..., Any])
 PUBLIC = "public"
 _ACCESS = "_blagh_access"
 # After a reset, these are the only pages the user may open until they choose a new password.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"staff.change_password", "staff.logout"})
+# Before the second factor is proved (or enrolled, when it is required), only these open.
+SECOND_FACTOR_ENDPOINTS = frozenset({"staff.second_factor", "staff.enrol", "staff.logout"})
+_FRESH = "_blagh_fresh_second_factor"
 
 login_manager = LoginManager()
 login_manager.session_protection = None  # the server-side session (revocable) is the protection
@@ -37,6 +43,51 @@ def roles(*allowed: Role) -> Callable[[View], View]:
         return view
 
     return declare
+
+
+def fresh_second_factor(view: View) -> View:
+    """Exports and account changes: a code newer than 15 minutes is asked again first (ASVS 2.8.x
+    re-authentication before sensitive operations)."""
+    setattr(view, _FRESH, True)
+    return view
+
+
+def second_factor_required() -> bool:
+    return current_app.config["STAFF_2FA"] == "required"
+
+
+def safe_console_path(target: str | None, default: str) -> str:
+    """Only a page of the console, as a plain path: never another site (ASVS 5.1.5)."""
+    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(("/officer/", "/admin/", "/account/")):
+        return default
+    return target
+
+
+def _second_factor_page(signed_in: SignedIn) -> Response | None:
+    """Where a session that has not proved its second factor must go first, if anywhere."""
+    if signed_in.second_factor_at is not None or request.endpoint in SECOND_FACTOR_ENDPOINTS:
+        return None
+    if signed_in.totp_enabled:
+        return redirect(url_for("staff.second_factor", next=request.full_path.rstrip("?")))
+    if second_factor_required():
+        return redirect(url_for("staff.enrol"))
+    return None
+
+
+def _stale_second_factor(view: Callable[..., Any] | None, signed_in: SignedIn) -> Response | None:
+    if not getattr(view, _FRESH, False) or not signed_in.totp_enabled:
+        return None
+    if is_fresh(signed_in.second_factor_at):
+        return None
+    target = (
+        request.full_path.rstrip("?") if request.method == "GET" else urlsplit(request.referrer or "").path
+    )
+    return redirect(
+        url_for("staff.second_factor", next=safe_console_path(target, url_for("officer.queue"))), 303
+    )
 
 
 def declared_access(view: Callable[..., Any] | None) -> str | frozenset[str] | None:
@@ -71,7 +122,7 @@ class StaffUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(token: str) -> StaffUser | None:
-    signed_in = session_staff(token)
+    signed_in = session_staff(token, timedelta(hours=current_app.config["STAFF_SESSION_MAX_HOURS"]))
     return StaffUser(signed_in) if signed_in else None
 
 
@@ -90,10 +141,22 @@ def check_access() -> Response | None:
         if request.method == "GET" and not request.path.startswith("/api/"):
             return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
         abort(401)
-    if current_user.signed_in.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+    g.lang = current_user.language  # staff pages speak the officer's chosen language
+    signed_in = current_user.signed_in
+    first = _second_factor_page(signed_in)
+    if first is not None:
+        return first
+    if (
+        signed_in.must_change_password
+        and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS | SECOND_FACTOR_ENDPOINTS
+    ):
         return redirect(url_for("staff.change_password"))
     if current_user.role not in access:
         abort(403)
+    view = current_app.view_functions.get(request.endpoint)
+    stale = _stale_second_factor(view, signed_in)
+    if stale is not None:
+        return stale
     g.lang = current_user.language  # staff pages speak the officer's chosen language
     request.environ[STAFF_ENVIRON_KEY] = str(current_user.staff_id)  # the access log names staff only
     return None

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from intake.extensions import db
 from intake.officer.labels import role_name
-from intake.staff.access import roles
+from intake.staff.access import fresh_second_factor, roles
 from intake.staff.forms import StaffActionForm, StaffForm
 from intake.staff.models import Role
 from intake.staff.passwords import PASSWORD_RULE
@@ -21,6 +21,7 @@ from intake.staff.services import (
     disable_account,
     list_staff,
     reset_password,
+    reset_second_factor,
 )
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -44,6 +45,7 @@ def labels() -> dict[str, object]:
 
 @bp.route("", methods=["GET", "POST"])
 @roles(Role.ADMIN)
+@fresh_second_factor
 def accounts() -> ResponseReturnValue:
     """Accounts, and a form to create one (with a temporary password, changed at first login)."""
     form = StaffForm()
@@ -72,6 +74,7 @@ def accounts() -> ResponseReturnValue:
 
 @bp.post("/<int:staff_id>/<action>")
 @roles(Role.ADMIN)
+@fresh_second_factor
 def account_action(staff_id: int, action: str) -> ResponseReturnValue:
     form = StaffActionForm()
     if not form.validate_on_submit():
@@ -83,6 +86,8 @@ def account_action(staff_id: int, action: str) -> ResponseReturnValue:
             disable_account(staff_id, current_user.staff_id, request.remote_addr)
         elif action == "reset-password":
             reset_password(staff_id, form.password.data or "", current_user.staff_id, request.remote_addr)
+        elif action == "reset-2fa":
+            reset_second_factor(staff_id, current_user.staff_id, request.remote_addr)
         else:
             abort(404)
     except StaffError as problem:

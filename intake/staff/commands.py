@@ -7,7 +7,15 @@ from flask.cli import AppGroup
 
 from intake.staff.models import Role
 from intake.staff.passwords import PASSWORD_MAX, PASSWORD_MIN
-from intake.staff.services import StaffError, create_staff, disable_staff, list_staff, set_password
+from intake.staff.services import (
+    StaffError,
+    create_staff,
+    disable_staff,
+    find_staff,
+    list_staff,
+    reset_second_factor,
+    set_password,
+)
 from intake.unit_of_work import commit
 
 users = AppGroup("users", help="Staff accounts: officers, supervisors, admins.")
@@ -58,6 +66,21 @@ def disable(email: str) -> None:
     except StaffError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Disabled {email}.")
+
+
+@users.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_2fa(email: str) -> None:
+    """Remove an account's second factor (a lost phone): it enrols again at its next login."""
+    try:
+        staff = find_staff(email)
+        if staff is None:
+            raise StaffError(f"no account for {email}", "missing")
+        reset_second_factor(staff.id, None)
+        commit()
+    except StaffError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Second factor removed for {email}; it is set up again at the next login.")
 
 
 @users.command("set-password")

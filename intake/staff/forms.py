@@ -35,6 +35,12 @@ def new_password_field(label: LazyString) -> PasswordField:
     )
 
 
+class CodeForm(FlaskForm):
+    """A six-digit code from the app, or a recovery code (the field is named `code` in both)."""
+
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Type the code.")), Length(max=40)])
+
+
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Give your password."))])
     new = new_password_field(_l("New password"))

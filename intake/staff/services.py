@@ -10,16 +10,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select, update
 
 from intake.extensions import db
 from intake.officer.audit import record
-from intake.reports.identifiers import IdentifierError, normalise_email
+from intake.staff import second_factor
 from intake.staff.models import Role, Staff, StaffSession
 from intake.staff.passwords import PASSWORD_MAX, PASSWORD_MIN, password_length_ok
 from intake.types import utcnow
@@ -41,11 +43,24 @@ class StaffError(ValueError):
         self.code = code
 
 
-def _clean_email(email: str) -> str:
+def canonical_email(email: str) -> str:
+    """One form per mailbox, for login, limits and uniqueness alike: NFKC (full-width letters are
+    the ASCII ones), case-folded, the domain in IDNA (`ACME.ma`, `ａｃｍｅ.ma` and `acme.ma` are one)."""
+    text = unicodedata.normalize("NFKC", email).strip()
     try:
-        return normalise_email(email)
-    except IdentifierError as error:
+        valid = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
         raise StaffError(f"not a valid e-mail address: {email!r}", "email") from error
+    return f"{valid.local_part.casefold()}@{(valid.ascii_domain or valid.domain).lower()}"
+
+
+def login_key(email: str) -> str:
+    """What the per-account login limit counts under: the canonical e-mail, or, for text that is
+    not one, the same folding (so that no variant of a string gets a fresh counter)."""
+    try:
+        return canonical_email(email)
+    except StaffError:
+        return unicodedata.normalize("NFKC", email).strip().casefold()[:320]
 
 
 def check_password_rules(password: str) -> None:
@@ -70,7 +85,7 @@ def create_staff(
     if language not in {"ar", "fr"}:
         raise StaffError("language must be ar or fr", "language")
     check_password_rules(password)
-    address = _clean_email(email)
+    address = canonical_email(email)
     if db.session.scalar(select(Staff.id).where(Staff.email == address)) is not None:
         raise StaffError(f"an account already exists for {address}", "exists")
     staff = Staff(
@@ -88,7 +103,7 @@ def create_staff(
 
 
 def find_staff(email: str) -> Staff | None:
-    return db.session.scalar(select(Staff).where(Staff.email == _clean_email(email)))
+    return db.session.scalar(select(Staff).where(Staff.email == canonical_email(email)))
 
 
 def list_staff() -> list[Staff]:
@@ -115,15 +130,16 @@ def disable_staff(email: str, actor_id: int | None = None, ip: str | None = None
     revoke_sessions(staff.id)
 
 
-def authenticate(email: str, password: str) -> Staff | None:
-    """The account, or None for any failure: unknown, wrong password or disabled alike.
+def authenticate(email: str, password: str) -> tuple[Staff | None, int | None]:
+    """(the account, None), or (None, the id of the account tried, if there is one) for any
+    failure: unknown, wrong password or disabled alike.
 
     Both failures do the same work (one argon2 verification, one UPDATE; the login view commits
     both), so timing does not tell whether an account exists (ASVS 2.2.1). Repeated failures are throttled per client
     address and per (address, account) by the login view, not by locking the account: a stranger
     must not be able to lock an officer out of their own desk."""
     try:
-        address = _clean_email(email)
+        address = canonical_email(email)
     except StaffError:
         address = ""
     staff = db.session.scalar(select(Staff).where(Staff.email == address)) if address else None
@@ -133,12 +149,12 @@ def authenticate(email: str, password: str) -> Staff | None:
         db.session.execute(
             update(Staff).where(Staff.email == address).values(failed_attempts=Staff.failed_attempts + 1)
         )
-        return None
+        return None, (staff.id if staff is not None else None)
     if hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = hasher.hash(password)
     staff.failed_attempts = 0
     staff.last_login_at = utcnow()
-    return staff
+    return staff, None
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -152,12 +168,35 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(staff: Staff, ip_address: str | None) -> str:
-    """A new random token for a new login (never reused, ASVS 3.2.1); only its hash is stored."""
+def start_session(staff: Staff, ip_address: str | None, second_factor_at: datetime | None = None) -> str:
+    """A new random token for a new login, and again once the second factor is proved (never
+    reused, ASVS 3.2.1); only its hash is stored."""
     token = secrets.token_urlsafe(32)
-    db.session.add(StaffSession(token_hash=_token_hash(token), staff_id=staff.id, ip_address=ip_address))
+    db.session.add(
+        StaffSession(
+            token_hash=_token_hash(token),
+            staff_id=staff.id,
+            ip_address=ip_address,
+            second_factor_at=second_factor_at,
+        )
+    )
     db.session.flush()
     return token
+
+
+def prove_second_factor(token: str, staff_id: int, ip_address: str | None) -> str:
+    """The session after a valid code: a first proof replaces the session (a new token: the one
+    that knew only the password is ended); a later proof (before an export…) just renews it."""
+    row = db.session.scalar(select(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+    now = utcnow()
+    if row is not None and row.second_factor_at is not None:
+        row.second_factor_at = now
+        return token
+    end_session(token)
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise StaffError("no such account", "missing")
+    return start_session(staff, ip_address, second_factor_at=now)
 
 
 @dataclass(frozen=True)
@@ -169,10 +208,13 @@ class SignedIn:
     language: str
     token: str
     must_change_password: bool = False
+    totp_enabled: bool = False
+    second_factor_at: datetime | None = None  # when this session last proved the second factor
 
 
-def session_staff(token: str) -> SignedIn | None:
-    """Whose session this is, if it is still open: not logged out, not idle too long, account active."""
+def session_staff(token: str, max_age: timedelta = timedelta(hours=12)) -> SignedIn | None:
+    """Whose session this is, if it is still open: not logged out, not idle too long, not older than
+    `max_age` however active (ASVS 3.3.2), account active."""
     now = utcnow()
     row = db.session.execute(
         select(StaffSession, Staff)
@@ -184,10 +226,20 @@ def session_staff(token: str) -> SignedIn | None:
     session_row, staff = row
     if not staff.active or session_row.last_seen_at < now - IDLE_TIMEOUT:
         return None
+    if session_row.created_at < now - max_age:
+        return None
     if session_row.last_seen_at < now - _SEEN_GRANULARITY:
         session_row.last_seen_at = now  # committed with the request's unit of work
     return SignedIn(
-        staff.id, staff.email, staff.name, staff.role, staff.language, token, staff.must_change_password
+        staff.id,
+        staff.email,
+        staff.name,
+        staff.role,
+        staff.language,
+        token,
+        staff.must_change_password,
+        staff.totp_enabled_at is not None,
+        session_row.second_factor_at,
     )
 
 
@@ -243,9 +295,11 @@ def reset_password(staff_id: int, temporary: str, actor_id: int, ip: str | None 
 
 def change_own_password(staff_id: int, current: str, new: str, ip: str | None = None) -> bool:
     """The user's own change (after a reset): the current password is asked again (ASVS 2.1.5), the
-    new one must differ, and every session opened with the old one ends (ASVS 3.3.3)."""
+    new one must differ, and every session opened with the old one ends (ASVS 3.3.3). A wrong
+    current password is audited (the view throttles it and commits the record)."""
     staff = db.session.get(Staff, staff_id)
     if staff is None or not _verify(staff.password_hash, current):
+        record("password_change_failed", staff_id, None, ip)
         return False
     check_password_rules(new)
     if new == current:
@@ -255,6 +309,15 @@ def change_own_password(staff_id: int, current: str, new: str, ip: str | None = 
     record("password_changed", staff_id, None, ip)
     revoke_sessions(staff_id)
     return True
+
+
+def reset_second_factor(staff_id: int, actor_id: int | None, ip: str | None = None) -> None:
+    """A lost phone: the account enrols again at its next login; its sessions end now."""
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise StaffError("no such account", "missing")
+    second_factor.reset(staff, actor_id, ip)
+    revoke_sessions(staff.id)
 
 
 def disable_account(staff_id: int, actor_id: int, ip: str | None = None) -> None:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from intake.extensions import limit_key, limiter
+from intake.extensions import db, limit_key, limiter
 from intake.i18n import CITIZEN_LANGUAGES, best_language_from_header
 from intake.officer.audit import record
-from intake.staff.access import ALL_STAFF, StaffUser, public, roles
-from intake.staff.forms import LoginForm, PasswordChangeForm
+from intake.staff import second_factor as totp
+from intake.staff.access import (
+    ALL_STAFF,
+    StaffUser,
+    fresh_second_factor,
+    public,
+    roles,
+    safe_console_path,
+    second_factor_required,
+)
+from intake.staff.forms import CodeForm, LoginForm, PasswordChangeForm
+from intake.staff.models import Staff
 from intake.staff.services import (
     StaffError,
     authenticate,
     change_own_password,
     end_session,
+    login_key,
+    prove_second_factor,
     session_staff,
     start_session,
 )
@@ -28,14 +38,7 @@ bp = Blueprint("staff", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a page of the console, as a plain path: never another site (ASVS 5.1.5)."""
-    default = url_for("officer.queue")
-    if not target or any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in target):
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/officer/"):
-        return default
-    return target
+    return safe_console_path(target, url_for("officer.queue"))
 
 
 def _login_limit() -> str:
@@ -47,7 +50,27 @@ def _failure_limit() -> str:
 
 
 def _address_and_account() -> str:
-    return limit_key((request.form.get("email") or "").strip().lower()[:320])
+    return limit_key(login_key(request.form.get("email") or ""))
+
+
+def _account() -> str:
+    """Second-factor codes and current passwords: counted per account, wherever they come from."""
+    return f"staff:{current_user.staff_id}" if current_user.is_authenticated else limit_key()
+
+
+def _second_factor_limit() -> str:
+    return str(current_app.config["SECOND_FACTOR_FAILURE_LIMIT"])
+
+
+def _password_check_limit() -> str:
+    return str(current_app.config["PASSWORD_CHECK_LIMIT"])
+
+
+def _sign_in(token: str) -> None:
+    signed_in = session_staff(token)
+    if signed_in is None:  # a session just opened in this transaction: always found
+        raise RuntimeError("the new staff session was not found")
+    login_user(StaffUser(signed_in), remember=False)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,17 +92,19 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
-        staff = authenticate(form.email.data or "", form.password.data or "")
+        staff, tried = authenticate(form.email.data or "", form.password.data or "")
         if staff is not None:
             session.clear()  # nothing from before the login survives it (ASVS 3.2.1)
-            token = start_session(staff, request.remote_addr)
-            signed_in = session_staff(token)
-            if signed_in is not None:
-                login_user(StaffUser(signed_in), remember=False)
-                record("login", staff.id, None, request.remote_addr)
-                return redirect(_safe_next(request.args.get("next")))
+            _sign_in(start_session(staff, request.remote_addr))
+            record("login", staff.id, None, request.remote_addr)
+            target = _safe_next(request.args.get("next"))
+            if staff.totp_enabled_at is not None:  # the password alone opens nothing (ASVS 2.2.x)
+                return redirect(url_for(".second_factor", next=target))
+            if second_factor_required():
+                return redirect(url_for(".enrol"))
+            return redirect(target)
         failed = True
-        record("login_failed", None, None, request.remote_addr)
+        record("login_failed", None, None, request.remote_addr, account=tried)
         commit()  # the failure counts and is audited, although the answer is 401
     status = 401 if failed else 422 if form.errors else 200
     response = current_app.make_response(render_template("staff/login.html", form=form, failed=failed))
@@ -97,8 +122,88 @@ def logout() -> Response:
     return redirect(url_for("staff.login"), code=303)
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(
+    _second_factor_limit,
+    methods=["POST"],
+    key_func=_account,
+    deduct_when=lambda response: response.status_code == 401,
+)
 @roles(*ALL_STAFF)
+def second_factor() -> ResponseReturnValue:
+    """The code after the password, and again before exports and account changes (`again`)."""
+    target = _safe_next(request.values.get("next"))
+    signed_in = current_user.signed_in
+    if not signed_in.totp_enabled:
+        return redirect(url_for(".enrol") if second_factor_required() else target)
+    again = signed_in.second_factor_at is not None
+    if again and totp.is_fresh(signed_in.second_factor_at) and request.method == "GET":
+        return redirect(target)
+    form = CodeForm()
+    wrong = False
+    if form.validate_on_submit():
+        staff = db.session.get(Staff, current_user.staff_id)
+        if staff is not None and totp.verify(staff, form.code.data or "", request.remote_addr):
+            token = prove_second_factor(current_user.get_id(), staff.id, request.remote_addr)
+            _sign_in(token)
+            return redirect(target, code=303)
+        wrong = True
+        commit()  # the failure is audited (and the used step kept), although the answer is 401
+    status = 401 if wrong else 422 if form.errors else 200
+    body = render_template("staff/second_factor.html", form=form, wrong=wrong, again=again, next_url=target)
+    return body, status
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@limiter.limit(
+    _second_factor_limit,
+    methods=["POST"],
+    key_func=_account,
+    deduct_when=lambda response: response.status_code == 401,
+)
+@roles(*ALL_STAFF)
+def enrol() -> ResponseReturnValue:
+    """Turn the second factor on: the secret as text and as a QR code, then the first code."""
+    staff = db.session.get(Staff, current_user.staff_id)
+    if staff is None or staff.totp_enabled_at is not None:
+        return redirect(url_for(".second_factor"))  # already on: prove it, never enrol again
+    form = CodeForm()
+    wrong = False
+    secret = totp.pending_secret(staff)
+    if form.validate_on_submit():
+        codes = totp.confirm_enrolment(staff, form.code.data or "", request.remote_addr)
+        if codes is not None:
+            _sign_in(prove_second_factor(current_user.get_id(), staff.id, request.remote_addr))
+            commit()
+            next_url = url_for(".change_password") if staff.must_change_password else url_for("officer.queue")
+            response = current_app.make_response(
+                render_template("staff/enrol.html", form=form, recovery_codes=codes, next_url=next_url)
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        wrong = True
+    commit()  # the pending secret is kept, so that a reload shows the same one
+    body = render_template(
+        "staff/enrol.html",
+        form=form,
+        wrong=wrong,
+        secret=totp.grouped(secret),
+        qr_svg=totp.provisioning_qr_svg(staff, secret),
+        recovery_codes=None,
+    )
+    return body, 401 if wrong else 422 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+# A session holder guessing the current password is throttled per account (and audited).
+@limiter.limit(
+    _password_check_limit,
+    methods=["POST"],
+    key_func=_account,
+    deduct_when=lambda response: response.status_code == 401,
+)
+@roles(*ALL_STAFF)
+@fresh_second_factor
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     wrong = False
@@ -117,5 +222,7 @@ def change_password() -> ResponseReturnValue:
             session.clear()
             return redirect(url_for("staff.login"), code=303)
         wrong = not same
+        if wrong:
+            commit()  # the failed check is audited, although the answer is 401
     status = 401 if wrong else 422 if form.errors or same else 200
     return render_template("staff/password.html", form=form, wrong=wrong, same=same), status

@@ -10,7 +10,7 @@ from flask_login import current_user
 from intake.officer.audit import record
 from intake.officer.labels import priority_name
 from intake.reports.forms import SUSPECT_KIND_LABELS
-from intake.staff.access import roles
+from intake.staff.access import fresh_second_factor, roles
 from intake.staff.models import Role
 from intake.stats.counts import BadMonth, Month, months_of_year
 from intake.stats.dashboard import build_dashboard
@@ -53,6 +53,7 @@ def _suppress_below() -> int | None:
 
 @bp.get("/exports/monthly")
 @roles(Role.ADMIN)
+@fresh_second_factor
 def monthly_export() -> Response:
     months = _months()
     export_format = EXPORT_FORMATS.get(request.args.get("format", "csv"))
@@ -83,6 +84,7 @@ def exports() -> str:
 
 @bp.get("/exports/files/<name>")
 @roles(Role.ADMIN)
+@fresh_second_factor
 def export_download(name: str) -> Response:
     path = export_path(name)
     if path is None:

@@ -45,6 +45,32 @@ def upgrade():
         batch_op.add_column(sa.Column('second_factor_at', intake.types.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
+    _canonical_emails()
+
+
+def _canonical_emails():
+    """E-mails in their one canonical form (NFKC, case-folded, IDNA domain: what logins look up
+    now). Two accounts that would collide are left as they are, and said, for an admin to merge."""
+    import unicodedata
+
+    from email_validator import EmailNotValidError, validate_email
+
+    connection = op.get_bind()
+    rows = connection.execute(sa.text("SELECT id, email FROM staff")).all()
+    taken = {email for _, email in rows}
+    for staff_id, email in rows:
+        try:
+            valid = validate_email(unicodedata.normalize("NFKC", email).strip(), check_deliverability=False)
+        except EmailNotValidError:
+            continue
+        canonical = f"{valid.local_part.casefold()}@{(valid.ascii_domain or valid.domain).lower()}"
+        if canonical == email:
+            continue
+        if canonical in taken:
+            print(f"staff {staff_id}: {email!r} would become {canonical!r}, which another account has: left as is")
+            continue
+        connection.execute(sa.text("UPDATE staff SET email = :e WHERE id = :i"), {"e": canonical, "i": staff_id})
+        taken.add(canonical)
 
 
 def downgrade():
