@@ -17,6 +17,7 @@ COPY gunicorn.conf.py ./
 
 USER blagh
 EXPOSE 8000
-# gunicorn.conf.py: 4 processes x 4 threads here (REDIS_URL shares the rate limits between them).
-ENV BIND=0.0.0.0:8000 WEB_WORKERS=4 WEB_THREADS=4
+# gunicorn.conf.py picks processes and threads: several with REDIS_URL (shared rate limits), one
+# with threads without it. docker-compose.yml sets WEB_WORKERS for its web service, which has Redis.
+ENV BIND=0.0.0.0:8000
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from email.utils import parseaddr
@@ -268,10 +269,21 @@ def check_staff_second_factor(config: Mapping[str, Any]) -> None:
         )
 
 
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?")
+
+
 def _origins(text: str | None) -> frozenset[str]:
-    return frozenset(
+    """`https://partner.example.ma,http://localhost:8080`: web origins, each scheme://host[:port];
+    anything else (`*`, `null`, a path) is refused at start-up rather than trusted."""
+    origins = frozenset(
         origin.strip().rstrip("/").lower() for origin in (text or "").split(",") if origin.strip()
     )
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigurationError(
+                f"API_ALLOWED_ORIGINS: {origin!r} is not a web origin (scheme://host[:port])"
+            )
+    return origins
 
 
 # Settings that were renamed: the old name still works, with a warning, until it is changed.
@@ -329,8 +341,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
             {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if env.get("REDIS_URL") else {}
         ),
         "RATELIMIT_KEY_PREFIX": "blagh-limits",
-        # A limiter whose storage is down must never turn away a report: it lets the request through.
+        # A limiter whose storage is down must never turn away a report: it lets the request through,
+        # counting in the process's memory meanwhile (guessing codes stays limited during an outage).
         "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "FILING_RATE_LIMIT": env.get("FILING_RATE_LIMIT") or "10 per minute; 100 per day",
         "TRACKING_RATE_LIMIT": env.get("TRACKING_RATE_LIMIT") or "10 per minute; 100 per day",

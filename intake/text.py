@@ -16,6 +16,9 @@ _UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # combining grapheme joiner, the Hangul fillers and the braille blank.
 _INVISIBLE_LETTERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ and ZWJ: needed inside Persian words, Indic scripts, emoji
+# Default-ignorable marks that are not format characters: variation selectors (an emoji's colour
+# form), Khmer inherent vowels, Mongolian selectors. Kept in prose; dropped from what is matched.
+_IGNORABLE_MARKS = re.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef\u17b4\u17b5\u180b-\u180d\u180f]")
 
 
 def _shown_in_a_joining_script(ch: str) -> bool:
@@ -26,9 +29,13 @@ def remove_format_characters(text: str, keep_joiners: bool = True) -> str:
     """Drop bidi controls (U+202A-E, U+2066-9, U+200E/F, U+061C), zero-width and other invisible
     format characters: they reverse what an officer sees (`gpj.exe` shown as `exe.jpg`) or split an
     identifier so that it no longer links. ZWNJ and ZWJ stay only between two characters of a script
-    that needs them (Arabic-script Persian, Indic, emoji sequences), never beside ASCII."""
+    that needs them (Arabic-script Persian, Indic, emoji sequences), never beside ASCII. With
+    `keep_joiners=False` (identifiers, file names: what is matched or named), every invisible
+    character goes, variation selectors included."""
     if text.isascii():
         return text
+    if not keep_joiners:
+        text = _IGNORABLE_MARKS.sub("", text)
     kept: list[str] = []
     for index, ch in enumerate(text):
         if ch in _JOINERS:

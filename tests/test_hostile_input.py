@@ -5,6 +5,8 @@ file names not used as is), 12.4.1 (untrusted files handled safely)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import zlib
 from pathlib import Path
@@ -14,6 +16,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from intake.config import ConfigurationError, load_config
 from intake.extensions import db
 from intake.reports.evidence import safe_file_name
 from intake.reports.identifiers import normalise_identifier
@@ -116,25 +119,40 @@ def _pdf_with(body: bytes) -> bytes:
     ("pdf", "found"),
     [
         (PDF_BYTES, ()),
-        (
-            _pdf_with(
-                b"1 0 obj<</Type/Catalog/OpenAction 2 0 R>>endobj 2 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj"
-            ),
-            ("JavaScript", "JS", "OpenAction"),
-        ),
+        (_pdf_with(b"1 0 obj<</Type/Catalog/OpenAction 2 0 R>>endobj 2 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj"),
+         ("JavaScript", "JS", "OpenAction")),
         (_pdf_with(b"2 0 obj<</S/L#61unch/F(cmd.exe)>>endobj"), ("Launch",)),  # an escaped name
-        (
-            _pdf_with(
-                b"3 0 obj<</Type/ObjStm/Filter/FlateDecode>>stream\n"
-                + zlib.compress(b"<</Type/Filespec/EF<</F 4 0 R>>/Type/EmbeddedFile>>")
-                + b"\nendstream"
-            ),
-            ("EmbeddedFile",),
-        ),  # hidden in a compressed object stream
+        (_pdf_with(b"2 0 obj<</JS\x00(app.alert(1))>>endobj"), ("JS",)),  # NUL is PDF whitespace
+        (_pdf_with(b"3 0 obj<</Type/ObjStm/Filter/FlateDecode>>stream\n"
+                   + zlib.compress(b"<</Type/Filespec/EF<</F 4 0 R>>/Type/EmbeddedFile>>") + b"\nendstream"),
+         ("EmbeddedFile",)),  # hidden in a compressed object stream
+        (_pdf_with(b"3 0 obj<</Filter/ASCIIHexDecode>>stream\r" + binascii.hexlify(b"<</S/JavaScript>>")
+                   + b">\nendstream"), ("JavaScript",)),  # hex, after a lone CR
+        (_pdf_with(b"3 0 obj<</Filter[/ASCII85Decode/FlateDecode]>>stream\n"
+                   + base64.a85encode(zlib.compress(b"<</S/Launch>>")) + b"~>\nendstream"), ("Launch",)),
+        (_pdf_with(b"3 0 obj<</Filter/LZWDecode>>stream\nABC\nendstream"), ("UnreadableStream",)),
+        (_pdf_with(b"trailer<</Encrypt 5 0 R>>"), ("Encrypt",)),  # cannot be read: said, not assumed clean
+        (_pdf_with(b"4 0 obj<</Subtype/Image/Filter/DCTDecode>>stream\n\xff\xd8\xff\xe0\nendstream"), ()),
     ],
-)
+)  # fmt: skip
 def test_active_content_in_a_pdf_is_found(pdf: bytes, found: tuple[str, ...]) -> None:
     assert active_content(pdf) == found
+
+
+def test_a_pdf_full_of_unterminated_streams_is_scanned_in_one_pass() -> None:
+    """A scan that searched to the end of the file for each `stream` took hours on 10 MiB; this one
+    walks forward only (the test's own timeout stops a quadratic scan)."""
+    hostile = b"%PDF-1.5\n" + b"stream\n/JS " * 800_000  # 9 MiB, not one `endstream`
+    assert active_content(hostile) == ("JS",)
+
+
+def test_an_identifier_with_a_variation_selector_matches_the_plain_one() -> None:
+    plain = normalise_identifier("username", "arnaqueur")
+    assert normalise_identifier("username", "@arna\ufe0fqueur") == plain
+    assert normalise_identifier("email", "arna\ufe0fqueur@example.ma") == normalise_identifier(
+        "email", "arnaqueur@example.ma"
+    )
+    assert clean_text("\u2764\ufe0f merci") == "\u2764\ufe0f merci"  # prose keeps its emoji
 
 
 def test_a_pdf_with_javascript_is_flagged_on_the_case_page(
@@ -210,6 +228,12 @@ def test_a_page_elsewhere_cannot_make_browsers_file_reports(app: Flask) -> None:
     assert db.session.scalar(select(Report.id)) is None
     assert client.post("/api/v1/reports", **_multipart("http://localhost")).status_code == 201  # our own page
     assert client.post("/api/v1/reports", **_multipart(None)).status_code == 201  # a server or an app
+
+
+@pytest.mark.parametrize("setting", ["*", "null", "https://partner.example.ma/path", "partner.example.ma"])
+def test_an_allowed_origin_must_be_a_web_origin(tmp_path: Path, setting: str) -> None:
+    with pytest.raises(ConfigurationError, match="API_ALLOWED_ORIGINS"):
+        load_config({"VAR_DIR": str(tmp_path), "API_ALLOWED_ORIGINS": setting})
 
 
 def test_a_partner_origin_may_post_and_read_the_answer(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import io
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from intake.extensions import db
 from intake.officer.models import AuditEvent
@@ -112,3 +112,28 @@ def test_an_unassigned_report_is_taken_before_it_is_worked(
     assert case_action(desk, reference, action, body="Texte.").status_code == 403
     assert case_action(desk, reference, "claim").status_code == 303
     assert case_action(desk, reference, action, body="Texte.").status_code == 303
+
+
+def test_a_note_written_while_a_colleague_took_the_case_is_refused(app: Flask, signed_in: SignIn) -> None:
+    """Need-to-know is checked again under the report's lock: the page was read while the case was
+    the officer's, a supervisor gave it to a colleague meanwhile, the note does not land."""
+    from intake.officer.cases import CaseError, Officer, add_note
+    from intake.staff.models import Staff
+
+    reference = _file_with_a_photo(app)
+    signed_in(email="a@police.example.ma")
+    signed_in(email="b@police.example.ma")
+    first, second = db.session.scalars(select(Staff.id).order_by(Staff.id)).all()
+    db.session.execute(update(Report).values(assigned_to_id=first))
+    db.session.commit()
+    report = db.session.scalar(select(Report).where(Report.reference == reference))
+    assert report is not None and report.assigned_to_id == first
+    add_note(report, Officer(first, "officer", None), "Premier appel.")  # theirs: it lands
+    db.session.execute(
+        update(Report)
+        .where(Report.id == report.id)
+        .values(assigned_to_id=second)
+        .execution_options(synchronize_session=False)
+    )  # the reassignment, committed by another request while the page was open
+    with pytest.raises(CaseError):
+        add_note(report, Officer(first, "officer", None), "Appel à la banque fait.")

@@ -31,6 +31,7 @@ from tests.conftest import (
     TEST_DATA_KEYS,
     LogIn,
     MakeStaff,
+    at_once,
     build_app,
     csrf_token,
     empty_tables,
@@ -117,7 +118,10 @@ def test_later_logins_ask_for_a_code_once_and_recovery_codes_work_once(
     assert "/login/code" in answer.headers["Location"]
     assert "/login/code" in client.get("/officer/").headers["Location"]  # the password alone opens nothing
     assert _post_code(client, "/login/code", "000000") == 401
-    assert _post_code(client, "/login/code", _code(secret)) == 401  # the step used at enrolment: once only
+    used = db.session.scalar(select(Staff.totp_last_step))
+    assert used is not None
+    replay = pyotp.TOTP(secret).generate_otp(used)
+    assert _post_code(client, "/login/code", replay) == 401  # the step used at enrolment: once only
     assert _events("second_factor_failed") == 2
     assert _post_code(client, "/login/code", _code(secret, 1)) == 303
     assert client.get("/officer/").status_code == 200
@@ -150,17 +154,24 @@ def test_a_fresh_code_is_asked_before_exports_and_account_changes(
     page = client.get(export.headers["Location"]).get_data(as_text=True)
     assert 'name="code"' in page
     changed = client.post(
-        f"/admin/staff/{colleague.id}/disable",
-        data={"csrf_token": csrf_token(client, "/officer/")},
-        headers={"Referer": "http://localhost/admin/staff"},
-    )
+        f"/admin/staff/{colleague.id}/disable", data={"csrf_token": csrf_token(client, "/officer/")}
+    )  # a browser sends no Referer here (Referrer-Policy: no-referrer)
     assert changed.status_code == 303 and "/login/code" in changed.headers["Location"]
+    assert "next=/admin/staff" in changed.headers["Location"] and "repeat=1" in changed.headers["Location"]
     db.session.expire_all()
     assert db.session.get(Staff, colleague.id).active  # nothing changed without the code
+    repeat_page = client.get(changed.headers["Location"]).get_data(as_text=True)
+    assert "Envoyez ensuite le formulaire à nouveau" in repeat_page
     token = csrf_token(client, "/officer/")
     confirmed = client.post(export.headers["Location"], data={"csrf_token": token, "code": _code(secret, 1)})
     assert confirmed.status_code == 303 and confirmed.headers["Location"].startswith("/admin/exports/monthly")
     assert client.get(confirmed.headers["Location"]).status_code == 200
+    again = client.post(
+        f"/admin/staff/{colleague.id}/disable", data={"csrf_token": csrf_token(client, "/admin/staff")}
+    )
+    assert again.status_code == 303 and again.headers["Location"].endswith("/admin/staff")
+    db.session.expire_all()
+    assert not db.session.get(Staff, colleague.id).active  # sent again with a fresh code: done
 
 
 def test_an_admin_resets_a_lost_second_factor(required: Flask, make_staff: MakeStaff, log_in: LogIn) -> None:
@@ -285,3 +296,95 @@ def test_wrong_current_passwords_are_throttled_and_audited(tmp_path: Path) -> No
         assert guesses == [401, 401, 429]
         with app.app_context():
             assert _events("password_change_failed") == 2
+
+
+def test_an_account_with_a_factor_is_never_enrolled_again_and_each_session_sees_its_own_key(
+    required: Flask, make_staff: MakeStaff, log_in: LogIn
+) -> None:
+    make_staff()
+    owner, intruder = required.test_client(), required.test_client()
+    log_in(owner, "officer@police.example.ma")
+    log_in(intruder, "officer@police.example.ma")  # knows the password
+
+    def key(client: FlaskClient) -> str:
+        page = client.get("/account/two-factor").get_data(as_text=True)
+        found = re.search(r'id="secret">([A-Z2-7 ]+)<', page)
+        assert found, page[:300]
+        return found.group(1)
+
+    seen_by_intruder = key(intruder)
+    assert key(owner) != seen_by_intruder and key(intruder) == seen_by_intruder  # stable per session
+    _enrol(owner)
+    assert "/login/code" in intruder.get("/account/two-factor").headers["Location"]  # never again
+    late = intruder.post(
+        "/account/two-factor",
+        data={
+            "csrf_token": csrf_token(intruder, "/login/code"),
+            "code": _code(seen_by_intruder.replace(" ", "")),
+        },
+    )
+    assert late.status_code == 302 and "/login/code" in late.headers["Location"]
+
+
+def test_a_password_alone_acts_on_nothing(required: Flask, make_staff: MakeStaff, log_in: LogIn) -> None:
+    make_staff("admin")
+    other = make_staff("officer")
+    client = required.test_client()
+    log_in(client, "admin@police.example.ma")
+    token = csrf_token(client, "/account/two-factor")
+    for url in (
+        f"/admin/staff/{other.id}/disable",
+        "/officer/reports/BLG-AAAA-AAAA/note",
+        "/account/password",
+    ):
+        answer = client.post(
+            url, data={"csrf_token": token, "body": "x", "current": PASSWORD, "new": "x" * 14}
+        )
+        assert answer.status_code == 302 and answer.headers["Location"].endswith("/account/two-factor"), url
+    db.session.expire_all()
+    assert db.session.get(Staff, other.id).active
+
+
+def test_one_code_opens_one_session_even_sent_twice_at_once(
+    required: Flask, make_staff: MakeStaff, log_in: LogIn
+) -> None:
+    make_staff()
+    first = required.test_client()
+    log_in(first, "officer@police.example.ma")
+    secret, _ = _enrol(first)
+    clients = [required.test_client(), required.test_client()]
+    tokens = []
+    for client in clients:
+        log_in(client, "officer@police.example.ma")
+        tokens.append(csrf_token(client, "/login/code"))
+    code = _code(secret, 1)
+    pending = list(zip(clients, tokens, strict=True))
+
+    def send() -> int:
+        client, token = pending.pop()
+        return client.post("/login/code", data={"csrf_token": token, "code": code}).status_code
+
+    assert sorted(at_once(required, 2, send)) == [303, 401]
+
+
+def test_wrong_codes_are_throttled_per_account(tmp_path: Path) -> None:
+    for app in limited_app(tmp_path / "var", STAFF_2FA="required", SECOND_FACTOR_FAILURE_LIMIT="2 per hour"):
+        client = app.test_client()
+        with app.app_context():
+            from intake.staff.services import create_staff
+            from intake.unit_of_work import commit
+
+            create_staff("nadia@police.example.ma", "Nadia", "officer", PASSWORD)
+            commit()
+        data = {
+            "csrf_token": csrf_token(client, "/login"),
+            "email": "nadia@police.example.ma",
+            "password": PASSWORD,
+        }
+        assert client.post("/login", data=data).status_code == 302
+        secret, _ = _enrol(client)
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/officer/")})
+        data["csrf_token"] = csrf_token(client, "/login")
+        client.post("/login", data=data)
+        answers = [_post_code(client, "/login/code", code) for code in ("111111", "222222", _code(secret, 1))]
+        assert answers == [401, 401, 429]  # even the right code waits once the limit is reached

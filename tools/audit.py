@@ -10,11 +10,17 @@ pass for "no known vulnerabilities" either.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 PIP_AUDIT = str(Path(sys.executable).parent / "pip-audit")
+# What requests/urllib3 say when a service cannot be reached: the only failure that is not ours.
+_UNREACHABLE = re.compile(
+    r"ConnectionError|ConnectTimeout|ReadTimeout|Max retries exceeded|NameResolutionError|"
+    r"Temporary failure in name resolution|Network is unreachable|SSLError|ProxyError|getaddrinfo",
+)
 
 
 def main() -> int:
@@ -28,8 +34,13 @@ def main() -> int:
         report = json.loads(run.stdout)
     except json.JSONDecodeError:
         last = (run.stderr.strip().splitlines() or ["no output"])[-1]
-        print(f"make audit: the advisory service could not be reached; NOTHING WAS CHECKED ({last[:200]})")
-        return 0
+        if _UNREACHABLE.search(run.stderr):
+            print(
+                f"make audit: the advisory service could not be reached; NOTHING WAS CHECKED ({last[:200]})"
+            )
+            return 0
+        print(f"make audit: pip-audit failed (exit {run.returncode}): {last[:300]}")
+        return 1
     dependencies = report.get("dependencies", [])
     vulnerable = [dep for dep in dependencies if dep.get("vulns")]
     skipped = [dep for dep in dependencies if dep.get("skip_reason") and "editable" not in dep["skip_reason"]]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from intake.extensions import db
 from intake.officer.audit import record
 from intake.officer.models import CaseNote
+from intake.officer.need_to_know import may_act
 from intake.reports.events import record_event
 from intake.reports.locking import lock_report
 from intake.reports.models import OPEN_STATUSES, ActorKind, CaseEventKind, Report, ReportMessage, ReportStatus
@@ -30,6 +31,7 @@ REFUSALS = {
     "reason": _l("Give the reason."),
     "message": _l("Write the question for the citizen."),
     "erased": _l("The personal data of this case were erased: nothing more can be added to it."),
+    "taken": _l("Another officer has this report. Ask a supervisor to reassign it."),
 }
 
 
@@ -81,7 +83,7 @@ def assign(report: Report, version: int, officer: Officer, assignee_id: int | No
     if target != officer.staff_id and not supervisor:
         raise CaseError(_l("Only a supervisor can assign a report to someone else."))
     if report.assigned_to_id not in (None, officer.staff_id) and not supervisor:
-        raise CaseError(_l("Another officer has this report. Ask a supervisor to reassign it."))
+        raise CaseError(REFUSALS["taken"])
     if report.status not in ASSIGNABLE:
         raise CaseError(_l("This report cannot be assigned in its current status."))
     staff = db.session.get(Staff, target)
@@ -136,15 +138,20 @@ def _move(
         raise CaseError(REFUSALS[refused.code]) from refused
 
 
-def _refuse_if_erased(report: Report) -> None:
-    """Notes and messages take the report's lock, as an erasure does: none lands after it."""
+def _refuse_if_erased_or_taken(report: Report, officer: Officer, action: str) -> None:
+    """Notes and messages take the report's lock, as an erasure and a claim do: none lands after an
+    erasure, nor after a colleague took the case while the officer was writing (need-to-know is
+    checked again under the lock)."""
     if lock_report(report.id).erased_at is not None:
         raise CaseError(REFUSALS["erased"])
+    db.session.refresh(report, ["assigned_to_id"])
+    if not may_act(officer.role, officer.staff_id, report.assigned_to_id, action):
+        raise CaseError(REFUSALS["taken"])
 
 
 def add_note(report: Report, officer: Officer, body: str) -> None:
     text = _text(body, _l("Write the note."))
-    _refuse_if_erased(report)
+    _refuse_if_erased_or_taken(report, officer, "note")
     db.session.add(CaseNote(report_id=report.id, staff_id=officer.staff_id, body=text, created_at=utcnow()))
     record("note", officer.staff_id, report.id, officer.ip)
 
@@ -152,7 +159,7 @@ def add_note(report: Report, officer: Officer, body: str) -> None:
 def send_message(report: Report, officer: Officer, body: str) -> None:
     """A public message: the citizen reads it on the tracking page (and may be told there is news)."""
     text = _text(body, _l("Write the message."))
-    _refuse_if_erased(report)
+    _refuse_if_erased_or_taken(report, officer, "message")
     now = utcnow()
     db.session.add(ReportMessage(report_id=report.id, author="officer", body=text, created_at=now))
     record_event(

@@ -45,11 +45,17 @@ def roles(*allowed: Role) -> Callable[[View], View]:
     return declare
 
 
-def fresh_second_factor(view: View) -> View:
+def fresh_second_factor(form_page: str | None = None) -> Callable[[View], View]:
     """Exports and account changes: a code newer than 15 minutes is asked again first (ASVS 2.8.x
-    re-authentication before sensitive operations)."""
-    setattr(view, _FRESH, True)
-    return view
+    re-authentication before sensitive operations). A GET comes back to itself after the code; a form
+    sent too late comes back to the page that holds it (`form_page`, an endpoint; by default the same
+    URL), where the person sends it again: a change is never made on a stale proof."""
+
+    def declare(view: View) -> View:
+        setattr(view, _FRESH, form_page or "")
+        return view
+
+    return declare
 
 
 def second_factor_required() -> bool:
@@ -78,15 +84,15 @@ def _second_factor_page(signed_in: SignedIn) -> Response | None:
 
 
 def _stale_second_factor(view: Callable[..., Any] | None, signed_in: SignedIn) -> Response | None:
-    if not getattr(view, _FRESH, False) or not signed_in.totp_enabled:
+    form_page = getattr(view, _FRESH, None)
+    if form_page is None or not signed_in.totp_enabled or is_fresh(signed_in.second_factor_at):
         return None
-    if is_fresh(signed_in.second_factor_at):
-        return None
-    target = (
-        request.full_path.rstrip("?") if request.method == "GET" else urlsplit(request.referrer or "").path
-    )
+    if request.method == "GET":
+        return redirect(url_for("staff.second_factor", next=request.full_path.rstrip("?")), 303)
+    target = url_for(form_page) if form_page else request.path
     return redirect(
-        url_for("staff.second_factor", next=safe_console_path(target, url_for("officer.queue"))), 303
+        url_for("staff.second_factor", next=safe_console_path(target, url_for("officer.queue")), repeat=1),
+        303,
     )
 
 

@@ -45,7 +45,7 @@ def labels() -> dict[str, object]:
 
 @bp.route("", methods=["GET", "POST"])
 @roles(Role.ADMIN)
-@fresh_second_factor
+@fresh_second_factor()
 def accounts() -> ResponseReturnValue:
     """Accounts, and a form to create one (with a temporary password, changed at first login)."""
     form = StaffForm()
@@ -74,7 +74,7 @@ def accounts() -> ResponseReturnValue:
 
 @bp.post("/<int:staff_id>/<action>")
 @roles(Role.ADMIN)
-@fresh_second_factor
+@fresh_second_factor("staff_admin.accounts")
 def account_action(staff_id: int, action: str) -> ResponseReturnValue:
     form = StaffActionForm()
     if not form.validate_on_submit():

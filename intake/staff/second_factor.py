@@ -2,7 +2,7 @@
 
 The secret is sealed to the account (intake.privacy.sealing); a code is accepted once (the last time
 step used is kept, ASVS 2.8.4) and one step either side of now (a phone's clock drifts); recovery
-codes are 80 random bits each, kept as salted SHA-256 hashes (ASVS 2.6.2) and shown only once.
+codes are 79 random bits each, kept as salted SHA-256 hashes (ASVS 2.6.2) and shown only once.
 Nothing here commits: the request that called it does.
 """
 
@@ -13,10 +13,11 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, or_, select, update
 
 from intake.extensions import db
 from intake.officer.audit import record
@@ -32,13 +33,12 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read al
 _TOTP_CODE = re.compile(r"[0-9]{6}")
 
 
-def pending_secret(staff: Staff) -> str:
-    """The secret being enrolled: drawn once, kept (sealed) until the first code confirms it, so
-    that reloading the enrolment page shows the same one."""
-    if staff.totp_secret is None:
-        staff.totp_secret = pyotp.random_base32()  # 160 bits
-        staff.totp_enabled_at = None
-    return str(staff.totp_secret)
+def new_secret() -> str:
+    return pyotp.random_base32()  # 160 bits
+
+
+def is_secret(text: object) -> bool:
+    return isinstance(text, str) and re.fullmatch(r"[A-Z2-7]{32}", text) is not None
 
 
 def grouped(secret: str) -> str:
@@ -85,31 +85,58 @@ def new_recovery_codes(staff: Staff) -> list[str]:
     return codes
 
 
+def _spend(statement: Any) -> bool:
+    """A conditional UPDATE that only one of two concurrent requests can win (ASVS 2.8.4)."""
+    done = db.session.execute(statement.execution_options(synchronize_session=False))
+    return cast("CursorResult[Any]", done).rowcount == 1
+
+
 def _use_recovery_code(staff: Staff, typed: str) -> bool:
     code = _canonical_code(typed)
     if len(code) != 16:
         return False
-    unused = db.session.scalars(
-        select(RecoveryCode).where(RecoveryCode.staff_id == staff.id, RecoveryCode.used_at.is_(None))
-    )
-    for row in unused:
-        if hmac.compare_digest(row.code_hash, _recovery_hash(row.salt, code)):
-            row.used_at = utcnow()
-            return True
+    unused = db.session.execute(
+        select(RecoveryCode.id, RecoveryCode.salt, RecoveryCode.code_hash).where(
+            RecoveryCode.staff_id == staff.id, RecoveryCode.used_at.is_(None)
+        )
+    ).all()
+    for row_id, salt, code_hash in unused:
+        if hmac.compare_digest(code_hash, _recovery_hash(salt, code)):
+            return _spend(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == row_id, RecoveryCode.used_at.is_(None))
+                .values(used_at=utcnow())
+            )
     return False
 
 
-def confirm_enrolment(staff: Staff, typed: str, ip: str | None) -> list[str] | None:
-    """The first code from the app: the second factor is on, and ten recovery codes are returned
-    (to be shown once); None when the code is wrong."""
+def _use_step(staff: Staff, step: int) -> bool:
+    """The time step is spent, if no request spent it (or a later one) first."""
+    return _spend(
+        update(Staff)
+        .where(Staff.id == staff.id, or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+
+
+def confirm_enrolment(staff: Staff, secret: str, typed: str, ip: str | None) -> list[str] | None:
+    """The first code from the app for `secret` (the key this session's enrolment page showed): the
+    second factor is on, and ten recovery codes are returned, to be shown once. None when the code
+    is wrong, or when the account enrolled meanwhile (from another session)."""
     code = _canonical_code(typed)
-    if staff.totp_secret is None or not _TOTP_CODE.fullmatch(code):
-        return None
-    step = _accepted_step(staff.totp_secret, code, None, utcnow())
+    step = _accepted_step(secret, code, None, utcnow()) if _TOTP_CODE.fullmatch(code) else None
     if step is None:
+        record("second_factor_failed", staff.id, None, ip)
         return None
-    staff.totp_last_step = step
-    staff.totp_enabled_at = utcnow()
+    enrolled = _spend(
+        update(Staff)
+        .where(Staff.id == staff.id, Staff.totp_enabled_at.is_(None))
+        .values(totp_last_step=step, totp_enabled_at=utcnow())
+    )
+    if not enrolled:
+        return None
+    db.session.refresh(staff)
+    staff.totp_secret = secret
     record("second_factor_enrolled", staff.id, None, ip)
     return new_recovery_codes(staff)
 
@@ -119,8 +146,7 @@ def verify(staff: Staff, typed: str, ip: str | None) -> bool:
     code = _canonical_code(typed)
     if staff.totp_secret is not None and staff.totp_enabled_at is not None and _TOTP_CODE.fullmatch(code):
         step = _accepted_step(staff.totp_secret, code, staff.totp_last_step, utcnow())
-        if step is not None:
-            staff.totp_last_step = step
+        if step is not None and _use_step(staff, step):
             return True
     elif staff.totp_enabled_at is not None and _use_recovery_code(staff, typed):
         record("recovery_code_used", staff.id, None, ip)

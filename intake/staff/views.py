@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
@@ -35,6 +37,9 @@ from intake.staff.services import (
 from intake.unit_of_work import commit
 
 bp = Blueprint("staff", __name__)
+# The key being enrolled lives in the enrolling session only (its signed cookie): someone else who
+# knows the password sees another key, on another device, which never works for this account.
+_PENDING_KEY = "pending_totp_secret"
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,7 +72,7 @@ def _password_check_limit() -> str:
 
 
 def _sign_in(token: str) -> None:
-    signed_in = session_staff(token)
+    signed_in = session_staff(token, timedelta(hours=current_app.config["STAFF_SESSION_MAX_HOURS"]))
     if signed_in is None:  # a session just opened in this transaction: always found
         raise RuntimeError("the new staff session was not found")
     login_user(StaffUser(signed_in), remember=False)
@@ -150,7 +155,14 @@ def second_factor() -> ResponseReturnValue:
         wrong = True
         commit()  # the failure is audited (and the used step kept), although the answer is 401
     status = 401 if wrong else 422 if form.errors else 200
-    body = render_template("staff/second_factor.html", form=form, wrong=wrong, again=again, next_url=target)
+    body = render_template(
+        "staff/second_factor.html",
+        form=form,
+        wrong=wrong,
+        again=again,
+        repeat=request.args.get("repeat") == "1",
+        next_url=target,
+    )
     return body, status
 
 
@@ -169,10 +181,13 @@ def enrol() -> ResponseReturnValue:
         return redirect(url_for(".second_factor"))  # already on: prove it, never enrol again
     form = CodeForm()
     wrong = False
-    secret = totp.pending_secret(staff)
+    pending = session.get(_PENDING_KEY)
+    secret = pending if isinstance(pending, str) and totp.is_secret(pending) else totp.new_secret()
+    session[_PENDING_KEY] = secret
     if form.validate_on_submit():
-        codes = totp.confirm_enrolment(staff, form.code.data or "", request.remote_addr)
+        codes = totp.confirm_enrolment(staff, secret, form.code.data or "", request.remote_addr)
         if codes is not None:
+            session.pop(_PENDING_KEY, None)
             _sign_in(prove_second_factor(current_user.get_id(), staff.id, request.remote_addr))
             commit()
             next_url = url_for(".change_password") if staff.must_change_password else url_for("officer.queue")
@@ -182,7 +197,7 @@ def enrol() -> ResponseReturnValue:
             response.headers["Cache-Control"] = "no-store"
             return response
         wrong = True
-    commit()  # the pending secret is kept, so that a reload shows the same one
+        commit()  # the failure is audited, although the answer is 401
     body = render_template(
         "staff/enrol.html",
         form=form,
@@ -203,7 +218,7 @@ def enrol() -> ResponseReturnValue:
     deduct_when=lambda response: response.status_code == 401,
 )
 @roles(*ALL_STAFF)
-@fresh_second_factor
+@fresh_second_factor()
 def change_password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     wrong = False

@@ -53,7 +53,7 @@ def _suppress_below() -> int | None:
 
 @bp.get("/exports/monthly")
 @roles(Role.ADMIN)
-@fresh_second_factor
+@fresh_second_factor()
 def monthly_export() -> Response:
     months = _months()
     export_format = EXPORT_FORMATS.get(request.args.get("format", "csv"))
@@ -84,7 +84,7 @@ def exports() -> str:
 
 @bp.get("/exports/files/<name>")
 @roles(Role.ADMIN)
-@fresh_second_factor
+@fresh_second_factor()
 def export_download(name: str) -> Response:
     path = export_path(name)
     if path is None:
