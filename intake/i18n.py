@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_currency_name
 from flask import Flask, g, request
 from flask_babel import get_locale
 
@@ -47,7 +48,7 @@ def number_locale() -> str:
     return FORMAT_LOCALES.get(lang, FORMAT_LOCALES[DEFAULT_LANGUAGE])
 
 
-def format_number(value: int) -> str:
+def format_number(value: int | Decimal) -> str:
     """`10 000` in French, `10.000` in Moroccan Arabic, `10,000` in English."""
     return format_decimal(value, locale=number_locale())
 
@@ -62,9 +63,16 @@ def format_local_datetime(value: datetime) -> str:
     return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")
 
 
+def currency_name(code: str) -> str:
+    """`dirham marocain (MAD)`, `درهم مغربي (MAD)`: a currency by its name in the reader's language."""
+    name = get_currency_name(code, locale=number_locale())
+    return f"{name} ({code})" if name != code else code
+
+
 def register_i18n(app: Flask) -> None:
     app.add_template_filter(format_local_datetime, "local_datetime")
     app.add_template_filter(format_number, "number")
+    app.add_template_global(currency_name, "currency_name")
 
     @app.context_processor
     def language_context() -> dict[str, object]:

@@ -25,6 +25,12 @@ def _shown_in_a_joining_script(ch: str) -> bool:
     return not ch.isascii() and unicodedata.category(ch)[0] in "LMS"
 
 
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic (٠١٢), Eastern Arabic-Indic (۰۱۲) and other Unicode decimal digits to 0-9, wherever
+    a person types digits; other characters unchanged."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
+
+
 def remove_format_characters(text: str, keep_joiners: bool = True) -> str:
     """Drop bidi controls (U+202A-E, U+2066-9, U+200E/F, U+061C), zero-width and other invisible
     format characters: they reverse what an officer sees (`gpj.exe` shown as `exe.jpg`) or split an

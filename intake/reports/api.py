@@ -87,6 +87,16 @@ def _request_language(payload: MultiDict[str, Any] | dict[str, Any]) -> str:
     return lang if isinstance(lang, str) and lang in LANGUAGES else best_language_from_header()
 
 
+def _header_text(name: str) -> str:
+    """A header as the client typed it: WSGI hands over its bytes as Latin-1, so UTF-8 text (a code
+    typed with Arabic-Indic digits) is decoded again."""
+    raw = request.headers.get(name, "")
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return raw
+
+
 def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")  # NaN and Infinity: Python reads them, JSON has none
 
@@ -185,7 +195,7 @@ def _tracked_body(tracked: TrackedReport) -> dict[str, Any]:
 @tracking_rate_limit()
 @public
 def report_status(reference: str) -> tuple[Response, int]:
-    tracked = lookup_by_receipt(clean_reference(reference), request.headers.get("X-Receipt", ""))
+    tracked = lookup_by_receipt(clean_reference(reference), _header_text("X-Receipt"))
     if tracked is None:
         g.lang = best_language_from_header()
         return jsonify(errors={"report": [_("No report matches this reference and secret code.")]}), 404

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from babel.numbers import list_currencies
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
@@ -27,9 +28,9 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from intake.clock import today_in_morocco
 from intake.i18n import format_number
+from intake.reports.amounts import AmountError, parse_amount
 from intake.reports.identifiers import (
     IdentifierError,
-    ascii_digits,
     normalise_email,
     normalise_identifier,
     normalise_phone,
@@ -39,7 +40,7 @@ from intake.reports.receipts import clean_reference
 from intake.reports.submission import ReportSubmission, SuspectEntry
 from intake.reports.uploads import CheckedUpload, check_uploads, uploaded_files
 from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, REGIONS
-from intake.text import CleanTextMeta
+from intake.text import CleanTextMeta, ascii_digits
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 10_000
 NAME_MAX = 200
@@ -61,8 +62,12 @@ SUSPECT_KIND_LABELS = {
 }
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+
+
 class IncidentDateField(Field):
-    """An ISO date (`2026-03-14`), Arabic-Indic digits accepted; a specific message when unreadable."""
+    """A date as the browser's date picker sends it (`2026-03-14`) or as Moroccans write it by hand,
+    day first (`14/03/2026`, `14-03-2026`, `14.03.2026`), Arabic-Indic digits accepted."""
 
     widget = StringField.widget
     data: date | None
@@ -77,16 +82,19 @@ class IncidentDateField(Field):
             self.data = None
             return
         text = ascii_digits(str(valuelist[0]).strip())
+        day_first = _DAY_FIRST.fullmatch(text)
+        if day_first:
+            text = f"{day_first.group(3)}-{int(day_first.group(2)):02d}-{int(day_first.group(1)):02d}"
         try:
             self.data = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
         except ValueError:
             self.data = None
         if self.data is None:
-            raise ValueError(_l("Enter the date as year-month-day, for example 2026-03-14."))
+            raise ValueError(_l("Enter the date as day/month/year, for example 14/03/2026."))
 
 
 class AmountField(Field):
-    """A sum of money: `1500`, `1 500,50`, `1500.5`; at most two decimals."""
+    """A sum of money as people type it (intake.reports.amounts): `10.000`, `2 500,50`, `١٥٠٠ درهم`."""
 
     widget = StringField.widget
     data: Decimal | None
@@ -98,22 +106,38 @@ class AmountField(Field):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         raw = str(valuelist[0]).strip() if valuelist and valuelist[0] is not None else ""
+        self.data = None
         if not raw:
-            self.data = None
             return
-        text = re.sub(r"[\s\u00a0\u202f']", "", ascii_digits(raw)).replace("٫", ".").replace(",", ".")
         try:
-            amount = Decimal(text) if re.fullmatch(r"\d+(\.\d+)?", text) else None
-        except InvalidOperation:
-            amount = None
-        if amount is None:
-            self.data = None
-            raise ValueError(_l("Enter the amount in figures, for example 1500 or 1500.50."))
+            amount = parse_amount(raw)
+        except AmountError as error:
+            raise ValueError(amount_message(error, raw)) from error
         self.data = amount
         if amount.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValueError(_l("Give the amount with two decimals at most."))
         if amount > LOSS_MAX:
             raise ValueError(_l("This amount is too large."))
+
+
+def amount_message(error: AmountError, typed: str) -> LazyString:
+    """What the citizen is told, in their language, with how the amount was read when it can be
+    read two ways."""
+    if error.code == "unit":
+        return _l(
+            "Give the amount in dirhams. Amounts in centimes or rials are not converted here: "
+            "for example, 5 million centimes is 50,000 dirhams."
+        )
+    if error.code == "ambiguous":
+        first, second = (format_number(reading) for reading in error.readings)
+        return _l(
+            "We can read %(typed)s as %(first)s or as %(second)s dirhams. Write the amount without "
+            "a separator for thousands, for example 1500 or 1,5.",
+            typed=typed,
+            first=first,
+            second=second,
+        )
+    return _l("Enter the amount in dirhams, in figures, for example 1500, 10.000 or 2 500,50.")
 
 
 class SuspectForm(Form):

@@ -17,7 +17,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from intake.reports.models import SuspectKind
-from intake.text import remove_format_characters
+from intake.text import ascii_digits, remove_format_characters
 
 MAX_VALUE_LENGTH = 500
 
@@ -28,11 +28,6 @@ class IdentifierError(ValueError):
     def __init__(self, message: LazyString) -> None:
         super().__init__(str(message))
         self.message = message
-
-
-def ascii_digits(text: str) -> str:
-    """Arabic-Indic and other Unicode decimal digits to 0-9; other characters unchanged."""
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
 
 
 def _compact(text: str) -> str:

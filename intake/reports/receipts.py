@@ -7,6 +7,8 @@ import hmac
 import re
 import secrets
 
+from intake.text import ascii_digits
+
 # No 0/O, 1/I/L or U/V pairs: a citizen reads these aloud or copies them by hand.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 REFERENCE_PATTERN = re.compile(rf"^BLG-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
@@ -28,7 +30,8 @@ def new_receipt() -> str:
 
 
 def clean_reference(text: str) -> str:
-    compact = re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+    """`BLG-7KQ4-M9XD` however typed: case, spaces, dashes, Arabic-Indic digits."""
+    compact = re.sub(r"[^0-9A-Za-z]", "", ascii_digits(text or "")).upper()
     if compact.startswith("BLG"):
         compact = compact[3:]
     return f"BLG-{compact[:4]}-{compact[4:]}" if len(compact) == 8 else ""
@@ -36,7 +39,7 @@ def clean_reference(text: str) -> str:
 
 def hash_receipt(receipt: str) -> str:
     """SHA-256 is enough: the receipt carries over 96 random bits, so there is nothing to guess."""
-    compact = re.sub(r"[^0-9A-Za-z]", "", receipt or "").upper()
+    compact = re.sub(r"[^0-9A-Za-z]", "", ascii_digits(receipt or "")).upper()
     return hashlib.sha256(compact.encode("ascii", "ignore")).hexdigest()
 
 

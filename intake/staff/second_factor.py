@@ -21,8 +21,8 @@ from sqlalchemy import CursorResult, delete, or_, select, update
 
 from intake.extensions import db
 from intake.officer.audit import record
-from intake.reports.identifiers import ascii_digits
 from intake.staff.models import RecoveryCode, Staff
+from intake.text import ascii_digits
 from intake.types import utcnow
 
 ISSUER = "Blagh"

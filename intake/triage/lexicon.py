@@ -1,8 +1,22 @@
-"""Words that make a report urgent, and the normalisation that lets one list match how people write.
+"""Threats and distress as victims tell them, and the normalisation that lets one pattern match how
+people write.
 
 Citizens write Modern Standard Arabic, Darija in Arabic script, Darija in Latin letters with digits
 ("n9tlek" for نقتلك: 9 = ق, 7 = ح, 3 = ع, 5 = خ, 2 = ء, 8 = غ), French and English, often mixed in one
-sentence. Text and entries go through the same `normalise`, so an entry is written once, plainly.
+sentence, with typos and no vowels. Text goes through `normalise` first, so the patterns below are
+written once, on normalised text (أ is ا, ة is ه, `ou` is `u`, `ch` is `sh`, doubled letters once:
+هدد is هد, "kill" is "kil", "mettre" is "metre"); tests/test_threat_lexicon.py checks each one.
+
+A threat is a verb of killing or wounding aimed at someone: a person prefix and the future or
+intent markers in front (ي/ت/ن/ا, س، سوف، غادي، غا، باش; "je vais", "going to"), an object pronoun or a
+person after it (ـك، ـني، ـها، ـكم; "te", "me", "you", "my brother"), reported or direct ("قال ليا غادي
+يقتلني", "il m'a écrit qu'il allait me tuer"), or the verbal noun after a threat (التهديد بالقتل,
+"menaces de mort"). Self-harm is the same, aimed at oneself (نقتل راسي, "me suicider", "bghit nmut").
+These make a report urgent.
+
+A word of death or killing alone (القتل، الانتحار، "tuer", "suicide", "kill") is often innocent: a
+figure of speech ("des prix qui tuent", "killer deal"), a film, a prevention campaign. It is a
+reason to review, which raises the priority one step and never makes a report urgent by itself.
 """
 
 from __future__ import annotations
@@ -13,7 +27,7 @@ from functools import cache
 
 _ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # and tatweel
 _ARABIC_LETTERS = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ڭ": "ك", "گ": "ك"}
 )
 # Arabizi digits inside a Latin word stand for Arabic letters.
 _ARABIZI = {"2": "a", "3": "a", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"}
@@ -44,26 +58,95 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
-# Threats to someone's life or body, and announced self-harm, as people write them.
-THREATS_AND_SELF_HARM: tuple[str, ...] = (
-    # Modern Standard Arabic
-    "سأقتلك", "سوف أقتلك", "سأقتلكم", "أقتلك", "سأذبحك", "سأؤذيك", "تهديد بالقتل", "هددني بالقتل",
-    "سأنتحر", "أريد أن أنتحر", "أفكر في الانتحار", "سأقتل نفسي", "أنهي حياتي", "الانتحار", "انتحار",
-    "للانتحار", "محاولة انتحار", "أريد أن أموت",
-    # Darija, Arabic script (the future prefix غا/غ, as in غانقتلك, is allowed by the pattern)
-    "غادي نقتلك", "نقتلك", "نذبحك", "نقتلكم", "غادي نقتل راسي", "نقتل راسي", "نقتل نفسي", "بغيت نموت",
-    "غادي ننتحر", "بغيت ننتحر", "ننتحر",
-    # Darija, Latin script (after normalise: 9 -> q, 7 -> h, ...; the prefix gha/gh is allowed too)
-    "n9tlek", "n9tlk", "n9telek", "n9etlek", "n9atlek", "ghadi n9tlek", "ndb7ek", "ndba7ek", "n9tl rasi",
-    "n9tel rassi", "n9tel nefsi", "bghit nmout", "bghit nmot", "ghadi ntn7er", "ghadi nt7er", "nt7er",
-    # French
-    "je vais te tuer", "te tuer", "je vais vous tuer", "il va me tuer", "me tuer", "menace de mort",
-    "menaces de mort", "menacé de mort", "t'égorger", "me suicider", "me suicide", "suicide",
-    "suicidaire", "suicidaires", "je veux mourir", "en finir avec la vie", "mettre fin à mes jours",
-    # English
-    "kill you", "kill me", "going to kill", "death threat", "threatened to kill", "kill myself",
-    "end my life", "suicide", "suicidal", "want to die",
-)  # fmt: skip
+# Pieces of the patterns, on normalised text. `_W` is one word; `_GAP` up to three words between.
+_W = r"[^\W\d_]+"
+_GAP = rf"(?:{_W} ){{0,3}}"
+_START, _END = r"(?<!\w)", r"(?!\w)"
+
+# Arabic script: conjunction, future or intent marker, aspect prefix, person prefix.
+_AR_MARKER = r"(?:سوف |غادي |غاد |باش |راه |را |بغا |بغي )?"
+_AR_PREFIX = r"[وف]?(?:س|غا|غ|ب|كا|كي|ك|ل)?[يتنا]"
+# Object pronouns (him, her, you, me, us, them), and the Darija dative "ليك/ليا" after a space.
+_AR_OBJECT = r"(?:و)?(?:ك|كم|كي|ه|ها|هم|ني|نا|ي)"  # ي: ـنني once collapsed (سيطعنني)
+_AR_HARM_ROOTS = r"(?:قتل|ذبح|شرمل|طعن|صفي|حرق|نحر)"
+_AR_SELF = r"(?:راسي|نفسي|روحي|راسو|راسه|نفسه|راسها|نفسها)"
+# Latin Darija: the same, after normalise (9 -> q, 7 -> h, 3 -> a, 8 -> gh).
+_LA_MARKER = r"(?:w)?(?:gha|gh|ghadi |ghad |bash |ba |ra |rah )?(?:ka|ki|k)?"
+_LA_OBJECT = r"(?:[aei]?k|[aei]?kum|[aei]?kom|[aei]?kam|ni|na|u|h|ha|hum|hom)"
+_LA_KILL = r"[aei]?q[aei]?t[aei]?l"
+_LA_HARM = rf"(?:{_LA_KILL}|[aei]?db[aei]?h|[aei]?sh[aei]?rm[aei]?l|[aei]?hr[aei]?q|[aei]?t[aei]?an)"
+_LA_SELF = r"(?:rasi|rasu|nafsi|nefsi|rohi|ruhi)"
+# French and English objects of a threat.
+_FR_OBJECT = r"(?:te|t|me|m|vus|nus|la|le|l|les|lui)"
+_FR_PERSON = r"(?:fils|file|femme|mari|frere|soeur|sœur|mere|pere|famile|enfants?|copain|copine|parents|bebe)"
+_EN_PERSON = (
+    r"(?:brother|sister|wife|husband|son|daughter|mother|mum|mom|father|dad|family|kids|children|child|"
+    r"friend|boyfriend|girlfriend|parents|baby)"
+)
+_EN_OBJECT = rf"(?:you|u|ya|me|her|him|them|us|(?:my|your|his|her|their) {_EN_PERSON})"
+# What follows a verb of killing when it is a figure of speech: "tqtlni b dhk", "mourir de rire".
+_LAUGHTER = r"(?! (?:b|bl|bel) ?dh\w*| بال?ضحك| de rire| with laugh\w*| laughing)"
+
+THREAT_PATTERNS: tuple[str, ...] = (
+    # Arabic script: "نقتلك", "غادي يقتلني", "سأذبحك", "كيقولي غانشرملك", "نحرقكم"
+    rf"{_AR_MARKER}{_AR_PREFIX}{_AR_HARM_ROOTS}{_AR_OBJECT}",
+    # "غادي نقتل ليك خوك", "نقتل ليك الدار": the verb, then the Darija dative
+    rf"{_AR_MARKER}{_AR_PREFIX}(?:قتل|ذبح|شرمل|حرق) (?:ليك|ليكم|ليه|ليها|ليا|لك|لكم)",
+    # "هددني بالقتل", "التهديد بالقتل", "تهديدات بالذبح", "كيهددني بالموت"
+    rf"[وف]?(?:ب|ل)?(?:ال)?(?:ت|كي|كا|ي|ن)?هد\w* {_GAP}(?:ب|بال)(?:قتل|ذبح|تصفيه|موت|حرق)",
+    # "نضربك بالموس", "ضربني بجنوي": wounding with a blade
+    rf"\w*ضرب\w* {_GAP}ب(?:ال)?(?:موس|جنوي|سكين|شاقور)",
+    # Latin Darija: "n9tlek", "ghadi y9telni", "ndb7ek", "nsherml-ek", "gha n7r9ek"
+    rf"{_LA_MARKER}[nyt]{_LA_HARM}{_LA_OBJECT}",
+    rf"{_LA_MARKER}[nyt]{_LA_HARM} (?:lik|likum|lih|liha|lia|lk)",
+    rf"\w*d[aei]?r[aei]?b\w* {_GAP}(?:b|bl|bel|bi) ?(?:mus|jnwi|jenwi|sekin|shaqur)",
+    rf"\w*hd\w* {_GAP}(?:b|bl|bel) ?l?(?:qatl|qtl|qetl|mut|dbh|tasfia)",
+    # French: "je vais te tuer", "il m'a dit qu'il allait me tuer", "t'égorger", "menaces de mort"
+    rf"{_FR_OBJECT} (?:tuer|egorger|buter|masacrer|saigner|poignarder|planter|crever|bruler vif)",
+    r"menac\w* (?:\w+ ){0,2}de (?:mort|me tuer|te tuer|la tuer|le tuer|tuer)",
+    rf"(?:tuer|buter|egorger) (?:ma|mon|mes|ta|ton|tes|sa|son|ses|notre|vutre) {_FR_PERSON}",
+    # English: "going to kill my brother", "said he would kill me", "death threats", "stab you"
+    rf"(?:kil|murder|stab|slit) {_EN_OBJECT}",
+    r"(?:going to|gona|wil|would|wanted to|wants to|threat\w*(?: to)?) (?:kil|murder|stab|shot)",
+    r"death threats?",
+)
+
+SELF_HARM_PATTERNS: tuple[str, ...] = (
+    # Arabic script: "سأنتحر", "غادي ننتحر", "بغيت نتحر", "انتحرت"? (past: a third person) stays out
+    rf"{_AR_MARKER}[وف]?(?:س|غا|غ)?[انتي]ن?تحر(?:و|ي)?",
+    rf"{_AR_MARKER}{_AR_PREFIX}قتل {_AR_SELF}",
+    r"(?:انهي|ننهي|نسالي|ننهيو|اضع حدا ل|نحط حد ل|نوضع حد ل) ?حياتي",
+    r"(?:اريد ان|اود ان|بغيت|باغي|باغيه|نتمني|اتمني ان|خاصني) (?:ا|ن)موت",
+    r"(?:ندير|ادير|غادي ندير) (?:شي )?حاجه (?:ف ?)?راسي",
+    r"(?:اوذي|نوذي|اذي|ناذي|نضر) (?:نفسي|راسي)",
+    # Latin Darija: "ghadi ntn7er", "nt7er", "bghit nmout", "n9tl rasi"
+    r"(?:w)?(?:gha|gh|ghadi |ghad |bash |bghit |baghi )?(?:[nyta](?:nt|tn|t)h[aei]?r|n[ae]ntah[ae]r)",
+    rf"{_LA_MARKER}[nyt]{_LA_KILL} {_LA_SELF}",
+    r"(?:bghit|baghi|baghia|bghina|nbghi) (?:\w+ )?nm[aeu]?[ut]t?",
+    r"(?:ndir|ghadi ndir) (?:shi )?haja (?:f ?)?rasi",
+    # French: "je vais me suicider", "envie de mourir", "mettre fin à mes jours", "je suis suicidaire"
+    r"me suicid\w*",
+    r"(?:je |j )?(?:veux|vais|pense a|vudrais|prefere|ai envie de|envie de) (?:me )?(?:murir|en finir)",
+    r"plus envie de vivre",
+    r"metre fin a (?:mes jurs|ma vie)",
+    r"en finir avec (?:la|ma) vie",
+    r"(?:suis|me sens|devenue?|rendue?) (?:\w+ )?suicidaire",
+    r"me faire du mal",
+    # English: "kill myself", "end my life", "want to die", "I feel suicidal"
+    r"kil (?:myself|my self)",
+    r"(?:end|take) my (?:own )?life",
+    r"(?:want|wana|going) (?:to )?die",
+    r"(?:fel|feling|am|m|im|became|become) (?:\w+ )?suicidal",
+    r"hurt myself",
+)
+
+# Words of death or killing that are often innocent alone: a reason to review, never urgent alone.
+REVIEW_WORDS: tuple[str, ...] = (
+    r"(?:و|ف)?(?:ال|بال|لل|ب|ل)?(?:قتل|انتحار|موت|ذبح|تهديد|تهديدات)",
+    r"\w*(?:qtl|qatl|qetl|ntihar|intihar)\w*",
+    r"tu(?:er|e|ent|eur|eurs|ez)|tue|mort|morts|suicide\w*|crever|egorg\w*",
+    r"kil\w*|suicid\w*|murder\w*|die|dead|death",
+)
 
 # An attack still under way (ransomware encrypting, an intruder still inside).
 ONGOING_ATTACK: tuple[str, ...] = (
@@ -71,21 +154,22 @@ ONGOING_ATTACK: tuple[str, ...] = (
     "mazal", "ba9i", "ما زال", "مازال", "لا يزال", "جاري", "الآن",
 )  # fmt: skip
 
+# Each lexicon is regular expressions over normalised text (ONGOING_ATTACK: plain phrases).
 LEXICONS: dict[str, tuple[str, ...]] = {
-    "threats_and_self_harm": THREATS_AND_SELF_HARM,
-    "ongoing_attack": ONGOING_ATTACK,
+    "threats_and_self_harm": THREAT_PATTERNS + SELF_HARM_PATTERNS,
+    "threat_words_to_review": REVIEW_WORDS,
+    "ongoing_attack": tuple(re.escape(normalise(phrase)) for phrase in ONGOING_ATTACK),
 }
 
 
 @cache
 def _pattern(lexicon: str) -> re.Pattern[str]:
-    """One regex per lexicon: whole words, with the conjunctions و/ف and Darija's future prefix
-    (غا, غ, gha: "غانقتلك", "ghan9tlek") allowed in front."""
-    entries = sorted({normalise(entry) for entry in LEXICONS[lexicon]}, key=len, reverse=True)
-    body = "|".join(re.escape(entry) for entry in entries if entry)
-    return re.compile(rf"(?<!\w)(?:[وف]?(?:غا|غ)?|gha|gh)?(?:{body})(?!\w)")
+    """One regex per lexicon, matching whole words only."""
+    body = "|".join(f"(?:{pattern})" for pattern in LEXICONS[lexicon])
+    figure = _LAUGHTER if lexicon == "threats_and_self_harm" else ""
+    return re.compile(rf"{_START}(?:{body}){_END}{figure}")
 
 
 def find_mentions(text: str, lexicon: str) -> list[str]:
-    """The entries of `lexicon` that `text` contains (normalised), in order of appearance."""
-    return _pattern(lexicon).findall(normalise(text))
+    """The passages of `text` (normalised) that `lexicon` matches, in order of appearance."""
+    return [match.group(0) for match in _pattern(lexicon).finditer(normalise(text))]

@@ -1,8 +1,9 @@
 """Triage rules are data: each names a condition and the priority it calls for. One small engine
 (`decide`) reads them; a rule is added, changed or removed here without touching the engine.
 
-The decision is the highest priority any rule calls for (normal when none fires), and the reasons
-are the names of every rule that fired, so officers and auditors see why.
+The decision is the highest priority any rule calls for (normal when none fires), raised one step by
+a rule that only asks for a review (a word that is often innocent alone), and the reasons are the
+names of every rule that fired, so officers and auditors see why.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from intake.taxonomy import CATEGORIES
 from intake.triage.lexicon import find_mentions
 
 # Bump when RULES change, so that a decision can be traced to the rules that made it.
-RULES_VERSION = "2026-11-29.1"
+RULES_VERSION = "2026-11-30.1"
 PRIORITY_ORDER = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
 
@@ -121,10 +122,14 @@ class AllOf:
 
 @dataclass(frozen=True)
 class TriageRule:
+    """`priority` is what the rule calls for; a rule that `raises` instead moves the decision one
+    step up from what the other rules called for (normal to high), never to urgent from normal."""
+
     name: str
     priority: Priority
     when: Condition
     label: LazyString = field(compare=False)
+    raises: bool = False
 
 
 URGENT_CATEGORIES = frozenset(c.code for c in CATEGORIES if c.urgent)
@@ -142,6 +147,13 @@ RULES: tuple[TriageRule, ...] = (
         Priority.URGENT,
         Mentions("threats_and_self_harm"),
         _l("The description mentions a threat to life or a risk of suicide."),
+    ),
+    TriageRule(
+        "threat_words_to_review",
+        Priority.HIGH,
+        Mentions("threat_words_to_review"),
+        _l("The description uses a word of death or killing, often a figure of speech: read it to judge."),
+        raises=True,
     ),
     TriageRule(
         "ongoing_attack",
@@ -186,6 +198,11 @@ class Decision:
 
 def decide(facts: ReportFacts, rules: tuple[TriageRule, ...] = RULES) -> Decision:
     fired = [rule for rule in rules if rule.when.matches(facts)]
+    if any(rule.name == "threat_or_self_harm_words" for rule in fired):  # the review is contained in it
+        fired = [rule for rule in fired if rule.name != "threat_words_to_review"]
     fired.sort(key=lambda rule: PRIORITY_ORDER.index(rule.priority), reverse=True)
-    priority = fired[0].priority if fired else Priority.NORMAL
-    return Decision(priority, tuple(rule.name for rule in fired))
+    called_for = [PRIORITY_ORDER.index(rule.priority) for rule in fired if not rule.raises]
+    level = max(called_for, default=PRIORITY_ORDER.index(Priority.NORMAL))
+    if any(rule.raises for rule in fired):
+        level = min(level + 1, len(PRIORITY_ORDER) - 1)
+    return Decision(PRIORITY_ORDER[level], tuple(rule.name for rule in fired))
