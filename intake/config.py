@@ -377,6 +377,17 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # An identifier seen in this many reports within CAMPAIGN_WINDOW_DAYS marks a campaign.
         "CAMPAIGN_THRESHOLD": int(env.get("CAMPAIGN_THRESHOLD") or 5),
         "CAMPAIGN_WINDOW_DAYS": int(env.get("CAMPAIGN_WINDOW_DAYS") or 30),
+        # The institution that runs the service, named on every page and in every message, so that a
+        # victim can tell the real site from a copy: INSTITUTION_NAME, or one per language
+        # (INSTITUTION_NAME_AR, _FR, _EN, _ZGH); unset, a neutral name in the page's language.
+        "INSTITUTION_NAMES": {
+            lang: env[key]
+            for lang, key in (
+                ("*", "INSTITUTION_NAME"),
+                *((code, f"INSTITUTION_NAME_{code.upper()}") for code in ("ar", "fr", "en", "zgh")),
+            )
+            if env.get(key)
+        },
         **retention_settings(env),
         **notification_settings(env),
         **controller_settings(env, db_url),

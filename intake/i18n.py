@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, get_currency_name
-from flask import Flask, g, request
-from flask_babel import get_locale
+from babel.units import format_unit
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale, gettext
 
 from intake.clock import MOROCCO
 
@@ -63,6 +64,37 @@ def format_local_datetime(value: datetime) -> str:
     return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")
 
 
+def colon() -> str:
+    """What goes between a label and its value: French puts a no-break space before the colon."""
+    return "\u00a0: " if str(get_locale() or "").startswith("fr") else ": "
+
+
+def list_separator() -> str:
+    """`, ` in Latin script, the Arabic comma `، ` in Arabic."""
+    return "، " if str(get_locale() or "").startswith("ar") else ", "
+
+
+def format_local_date(value: date) -> str:
+    """`14 mars 2026` / `14 مارس 2026`: a calendar date in the reader's language."""
+    return format_date(value, "long", locale=number_locale())
+
+
+def format_file_size(size: int) -> str:
+    """`12 ko`, `3,4 Mo`, `12 كيلوبايت`: a size in the reader's language and unit."""
+    for unit, factor in (("digital-megabyte", 1_000_000), ("digital-kilobyte", 1_000)):
+        if size >= factor:
+            return format_unit(round(size / factor, 1), unit, length="short", locale=number_locale())
+    return format_unit(size, "digital-byte", length="short", locale=number_locale())
+
+
+def institution_name() -> str:
+    """The institution's name in the language being rendered (INSTITUTION_NAME… settings), else a
+    neutral name from the catalogue."""
+    names: dict[str, str] = current_app.config.get("INSTITUTION_NAMES", {})
+    lang = str(get_locale() or "")[:3].rstrip("_")
+    return names.get(lang) or names.get("*") or gettext("National service for reporting cybercrime")
+
+
 def currency_name(code: str) -> str:
     """`dirham marocain (MAD)`, `درهم مغربي (MAD)`: a currency by its name in the reader's language."""
     name = get_currency_name(code, locale=number_locale())
@@ -73,6 +105,11 @@ def register_i18n(app: Flask) -> None:
     app.add_template_filter(format_local_datetime, "local_datetime")
     app.add_template_filter(format_number, "number")
     app.add_template_global(currency_name, "currency_name")
+    app.add_template_global(colon, "colon")
+    app.add_template_global(institution_name, "institution_name")
+    app.add_template_global(list_separator, "list_separator")
+    app.add_template_filter(format_local_date, "local_date")
+    app.add_template_filter(format_file_size, "file_size")
 
     @app.context_processor
     def language_context() -> dict[str, object]:

@@ -186,4 +186,5 @@ EMERGENCY_NUMBERS: tuple[tuple[LazyString, str], ...] = (
     (_l("Police"), "19"),
     (_l("Royal Gendarmerie"), "177"),
     (_l("Ambulance and civil protection"), "15"),
+    (_l("Emergency number from a mobile phone"), "112"),
 )

@@ -36,7 +36,7 @@ def test_categories_list_the_16_codes_with_three_labels(client: FlaskClient) -> 
 def test_regions_list_the_12_regions_and_abroad(client: FlaskClient) -> None:
     body = client.get("/api/v1/regions").json
     assert [r["code"] for r in body] == [r.code for r in REGIONS] and len(body) == 13
-    assert body[5]["label"]["ar"] == "الدار البيضاء سطات"
+    assert body[5]["label"]["ar"] == "الدار البيضاء - سطات"
     assert body[5]["label"]["fr"] == "Casablanca-Settat"
 
 

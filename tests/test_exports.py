@@ -68,7 +68,7 @@ def test_exported_counts_equal_what_was_filed(app: Flask, backend: str, fmt: str
         text_data = output.read_text(encoding="utf-8")
         assert text_data.startswith("\ufeff")  # Excel reads the Arabic labels as UTF-8
         rows = list(csv.DictReader(io.StringIO(text_data.lstrip("\ufeff"))))
-        assert "الدار البيضاء سطات" in text_data
+        assert "الدار البيضاء - سطات" in text_data
     elif fmt == "json":
         rows = json.loads(output.read_text(encoding="utf-8"))["rows"]
     else:

@@ -171,7 +171,7 @@ def test_a_pdf_with_javascript_is_flagged_on_the_case_page(
     ]
     assert flags == ["JavaScript,JS,OpenAction", None]
     page = signed_in().get(f"/officer/reports/{filed.json['reference']}").get_data(as_text=True)
-    assert page.count("Contenu actif : à ouvrir dans un environnement isolé.") == 1
+    assert page.count("Contenu actif\u00a0: à ouvrir dans un environnement isolé.") == 1
     assert "JavaScript, JS, OpenAction" in page
 
 

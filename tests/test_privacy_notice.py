@@ -18,7 +18,7 @@ EXPECTED = {
         "recipients": "النيابة العامة",
         "days": [
             "بلاغ أُغلق بعد معالجته: 400 يوم.",  # a round hundred counts its noun in the singular
-            "بلاغ تعذرت متابعته: 91 يومًا.",
+            "بلاغ لم يُقبل: 91 يومًا.",
             "الجهة المختصة: 1.830 يومًا.",
         ],
         "authority": "اللجنة الوطنية لمراقبة حماية المعطيات ذات الطابع الشخصي",
@@ -28,7 +28,7 @@ EXPECTED = {
             "لا يمكننا التواصل معك",
             "البيانات الاختيارية: الجهة",
         ],
-        "how": ["صفحة التتبع", "ولا ترسل رمزك السري"],
+        "how": ["صفحة التتبع", "رمز التتبع السري"],
     },
     "fr": {
         "law": "loi n° 09-08",
@@ -37,7 +37,7 @@ EXPECTED = {
         "recipients": "le parquet ou la police judiciaire",
         "days": [
             "après son traitement : 400 jours",
-            "pas pu être suivi : 91 jours",
+            "non retenu : 91 jours",
             "autorité compétente : 1 830 jours",
         ],
         "authority": "Commission nationale de contrôle de la protection des données à caractère personnel",
@@ -47,7 +47,7 @@ EXPECTED = {
             "nous ne pouvons pas vous contacter",
             "Facultatifs : la région",
         ],
-        "how": ["la page de suivi", "N’envoyez jamais votre code secret"],
+        "how": ["la page de suivi", "N’envoyez jamais votre code de suivi confidentiel"],
     },
     "en": {
         "law": "law 09-08",

@@ -349,7 +349,7 @@ def test_the_officer_summary_says_what_triage_found(app: Flask, tmp_path: Path, 
         summary = triage_summary(filed.report_id)
     assert summary is not None and summary.reference == filed.reference and summary.priority == "high"
     assert [r.rule for r in summary.reasons] == ["recent_money_loss", "identifier_seen_before"]
-    assert summary.reasons[1].label.startswith("Un identifiant de l’auteur présumé")
+    assert summary.reasons[1].label.startswith("Un numéro, compte ou lien de l’auteur présumé")
     by_kind = {item.kind: item for item in summary.identifiers}
     assert by_kind["phone"].other_reports == 2 and by_kind["phone"].value == "06 12 34 56 78"
     assert set(by_kind["phone"].other_references) == {r.reference for r in earlier}

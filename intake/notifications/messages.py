@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from intake.i18n import text_direction
+from intake.i18n import institution_name, text_direction
 from intake.notifications.channels import Notice
 
 
@@ -31,12 +31,13 @@ def compose(reference: str, language: str, public_url: str) -> Notice:
             "This message was sent automatically: do not reply to it. For your safety, it says nothing else about your report."
         )
         mistaken = _("If you did not file a report, ignore this message.")
+        signature = institution_name()
         short = _(
             "Blagh: there is news on your report %(reference)s. Read it on %(link)s with your secret code.",
             reference=reference,
             link=link,
         )
-        text = f"{greeting}\n\n{news}\n\n{how}\n{link}\n\n{automatic}\n{mistaken}\n"
+        text = f"{greeting}\n\n{news}\n\n{how}\n{link}\n\n{automatic}\n{mistaken}\n\n{signature}\n"
         html = current_app.jinja_env.get_template("notifications/news.html").render(
             lang=language,
             text_dir=text_direction(language),
@@ -49,5 +50,6 @@ def compose(reference: str, language: str, public_url: str) -> Notice:
             link=link,
             automatic=automatic,
             mistaken=mistaken,
+            signature=signature,
         )
     return Notice(language=language, subject=subject, text=text, html=html, short=short)

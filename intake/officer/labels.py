@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from intake.i18n import format_number
 from intake.reports.models import ActorKind, EvidenceCheck, Priority, ReportStatus
 
 STATUS_NAMES: dict[str, LazyString] = {
@@ -62,6 +66,62 @@ REFUSAL_NAMES: dict[str, LazyString] = {
     "investigation": _l("An investigation needs this report"),
     "legal_obligation": _l("The law requires keeping it for now"),
 }
+
+
+MEDIA_TYPE_NAMES: dict[str, LazyString] = {
+    "image/png": _l("PNG image"),
+    "image/jpeg": _l("JPEG image"),
+    "application/pdf": _l("PDF document"),
+    "text/plain": _l("Text"),
+    "message/rfc822": _l("E-mail message"),
+    "video/mp4": _l("MP4 video"),
+}
+# The evidence check records its reasons in English (intake.triage.evidence_checks); officers read
+# them in their language. A reason not known here is shown as it was recorded.
+_REJECTIONS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"the content is not an accepted type"),
+        lambda _: str(_l("The content is not a type we accept.")),
+    ),
+    (
+        re.compile(r"the content is (\S+), not (\S+)"),
+        lambda m: str(
+            _l(
+                "The content is a %(found)s, not a %(declared)s.",
+                found=media_type_name(m.group(1)),
+                declared=media_type_name(m.group(2)),
+            )
+        ),
+    ),
+    (
+        re.compile(r"the file changed since it was received"),
+        lambda _: str(_l("The file changed after it was received.")),
+    ),
+    (
+        re.compile(r"over the pixel limit \(([\d,]+) pixels\)"),
+        lambda m: str(
+            _l(
+                "The image is larger than %(pixels)s pixels.",
+                pixels=format_number(int(m.group(1).replace(",", ""))),
+            )
+        ),
+    ),
+    (re.compile(r"decompression bomb"), lambda _: str(_l("A decompression bomb: it was not opened."))),
+    (re.compile(r"not enough memory"), lambda _: str(_l("Not enough memory to open the image."))),
+    (re.compile(r"corrupt image"), lambda _: str(_l("The image is damaged and cannot be opened."))),
+)
+
+
+def media_type_name(media_type: str) -> str:
+    return str(MEDIA_TYPE_NAMES.get(media_type, media_type))
+
+
+def rejection_text(reason: str) -> str:
+    for pattern, text in _REJECTIONS:
+        match = pattern.match(reason)
+        if match:
+            return text(match)
+    return reason
 
 
 def check_name(status: str) -> str:

@@ -35,7 +35,9 @@ from intake.officer.labels import (
     action_name,
     actor_name,
     check_name,
+    media_type_name,
     priority_name,
+    rejection_text,
     status_name,
 )
 from intake.officer.need_to_know import may_act, readable, require_act, require_read
@@ -151,6 +153,8 @@ def _render_case(report: Report, status: int = 200, error: str | None = None) ->
         status_name=status_name,
         priority_name=priority_name,
         check_name=check_name,
+        media_type_name=media_type_name,
+        rejection_text=rejection_text,
         action_name=action_name,
         actor_name=lambda kind, staff_id=None: actor_name(kind, staff_id, names),
         staff_kind=ActorKind.STAFF.value,
