@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from intake.i18n import LANGUAGES, best_language_from_header
+from intake.i18n import LANGUAGES, STAFF_LANGUAGES, best_language_from_header
 from intake.reports.uploads import evidence_limits
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def _message(code: int) -> str:
 def _respond(code: int) -> tuple[Response | str, int]:
     if "lang" not in g:  # no view ran: the address's language (/fr/…), else the browser's
         prefix = request.path.strip("/").split("/", 1)[0]
-        g.lang = prefix if prefix in LANGUAGES else best_language_from_header()
+        g.lang = prefix if prefix in LANGUAGES else best_language_from_header((*STAFF_LANGUAGES, "en"))
     message = _message(code)
     if request.path.startswith("/api/"):
         return jsonify(errors={"body": [message]}), code

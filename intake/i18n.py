@@ -14,15 +14,19 @@ from flask_babel import get_locale, gettext
 
 from intake.clock import MOROCCO
 
-LANGUAGES: tuple[str, ...] = ("ar", "fr", "en")
+# Tamazight (zgh, Tifinagh): an official language of Morocco (Constitution, art. 5), for citizens'
+# pages; staff pages stay Arabic or French.
+LANGUAGES: tuple[str, ...] = ("ar", "fr", "en", "zgh")
 DEFAULT_LANGUAGE = "ar"
 RTL_LANGUAGES = frozenset({"ar"})
 # The languages a citizen is sent to from `/`; English is a third catalogue for visitors and the API.
-CITIZEN_LANGUAGES: tuple[str, ...] = ("ar", "fr")
-LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English"}
+CITIZEN_LANGUAGES: tuple[str, ...] = ("ar", "fr", "zgh")
+# Staff pages (login, console, error pages outside a citizen's address): Arabic or French.
+STAFF_LANGUAGES: tuple[str, ...] = ("ar", "fr")
+LANGUAGE_NAMES = {"ar": "العربية", "fr": "Français", "en": "English", "zgh": "ⵜⴰⵎⴰⵣⵉⵖⵜ"}
 # Numbers and dates are written the Moroccan way: Latin digits and Moroccan month names in Arabic,
 # and in Morocco's time (intake.clock), whatever the server's zone.
-FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en_GB"}
+FORMAT_LOCALES = {"ar": "ar_MA", "fr": "fr_MA", "en": "en_GB", "zgh": "zgh"}
 
 
 def text_direction(lang: str) -> str:
@@ -49,18 +53,24 @@ def number_locale() -> str:
     return FORMAT_LOCALES.get(lang, FORMAT_LOCALES[DEFAULT_LANGUAGE])
 
 
+def format_amount(value: Decimal) -> str:
+    """`2 500,50` / `2.500,50`: a sum of money with its cents, in the reader's figures."""
+    return format_decimal(value, format="#,##0.00", locale=number_locale())
+
+
 def format_number(value: int | Decimal) -> str:
     """`10 000` in French, `10.000` in Moroccan Arabic, `10,000` in English."""
     return format_decimal(value, locale=number_locale())
 
 
-def format_local_datetime(value: datetime) -> str:
-    """`14 mars 2026, 09:05` / `14 مارس 2026، 09:05` in Morocco's time, for the current language."""
+def format_local_datetime(value: datetime, seconds: bool = False) -> str:
+    """`14 mars 2026, 09:05` / `14 مارس 2026، 09:05` in Morocco's time, for the current language
+    (with the seconds for the audit trail)."""
     locale = Locale.parse(number_locale())
     pattern = str(locale.datetime_formats["medium"])
     local = value.astimezone(MOROCCO)
     day = format_date(local.date(), "long", locale=locale)
-    time = format_time(local.time(), "HH:mm", locale=locale)
+    time = format_time(local.time(), "HH:mm:ss" if seconds else "HH:mm", locale=locale)
     return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")
 
 
@@ -82,7 +92,7 @@ def format_local_date(value: date) -> str:
 def format_file_size(size: int) -> str:
     """`12 ko`, `3,4 Mo`, `12 كيلوبايت`: a size in the reader's language and unit."""
     for unit, factor in (("digital-megabyte", 1_000_000), ("digital-kilobyte", 1_000)):
-        if size >= factor:
+        if round(size / factor, 1) >= 1 and (factor == 1_000_000 or round(size / factor, 1) < 1_000):
             return format_unit(round(size / factor, 1), unit, length="short", locale=number_locale())
     return format_unit(size, "digital-byte", length="short", locale=number_locale())
 
@@ -91,7 +101,8 @@ def institution_name() -> str:
     """The institution's name in the language being rendered (INSTITUTION_NAME… settings), else a
     neutral name from the catalogue."""
     names: dict[str, str] = current_app.config.get("INSTITUTION_NAMES", {})
-    lang = str(get_locale() or "")[:3].rstrip("_")
+    locale = get_locale()
+    lang = locale.language if locale is not None else ""
     return names.get(lang) or names.get("*") or gettext("National service for reporting cybercrime")
 
 
@@ -104,6 +115,7 @@ def currency_name(code: str) -> str:
 def register_i18n(app: Flask) -> None:
     app.add_template_filter(format_local_datetime, "local_datetime")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_amount, "amount")
     app.add_template_global(currency_name, "currency_name")
     app.add_template_global(colon, "colon")
     app.add_template_global(institution_name, "institution_name")

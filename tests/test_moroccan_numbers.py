@@ -44,6 +44,13 @@ EASTERN_ARABIC_INDIC = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
         ("١٠٠٠ درهم", "1000"),
         ("12.5", "12.5"),
         ("1,000,000", "1000000"),
+        (".5", "0.5"),
+        ("٫٥", "0.5"),
+        ("١٬٥٠٠", "1500"),  # ٬ alone, without decimals
+        ("100 Dh.", "100"),
+        ("Dhs. 300", "300"),
+        ("1.000,5", "1000.5"),
+        ("10.000.000,00", "10000000.00"),
     ],
 )
 def test_an_amount_is_read_as_it_is_meant(typed: str, amount: str) -> None:
@@ -54,6 +61,7 @@ def test_an_amount_is_read_as_it_is_meant(typed: str, amount: str) -> None:
     ("typed", "code"),
     [
         ("5 مليون سنتيم", "unit"),
+        ("5 مليون", "unit"),  # spoken millions are of centimes
         ("500 centimes", "unit"),
         ("200 ريال", "unit"),
         ("1,500", "ambiguous"),
@@ -120,3 +128,19 @@ def test_the_reference_and_the_code_may_be_typed_with_arabic_indic_digits(
     token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     tracked = client.post("/ar/track", data={"csrf_token": token, "reference": reference, "receipt": receipt})
     assert tracked.status_code == 200 and created["reference"] in tracked.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("number", "stored"), [(2500.5, "2500.50"), (1500, "1500"), (0.25, "0.25")])
+def test_a_json_number_is_a_decimal_point_never_a_thousands_dot(
+    client: FlaskClient, number: float, stored: str
+) -> None:
+    assert client.post("/api/v1/reports", json=report_payload(loss_amount=number)).status_code == 201
+    assert db.session.scalar(select(Report.loss_amount)) == Decimal(stored)
+
+
+@pytest.mark.parametrize("number", [1.125, 0.125])
+def test_a_json_number_with_three_decimals_is_refused_not_multiplied(
+    client: FlaskClient, number: float
+) -> None:
+    refused = client.post("/api/v1/reports", json=report_payload(loss_amount=number))
+    assert refused.status_code == 422 and "loss_amount" in refused.json["errors"]

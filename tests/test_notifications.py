@@ -160,9 +160,9 @@ def test_a_burst_of_news_makes_one_mail(app: Flask, mail_on: MailServer, questio
     assert case_action(desk, created["reference"], "status", status="resolved").status_code == 303
     run_due_jobs(*NOTIFYING)  # the three events join one notification, which waits for the window
     assert mail_on.messages == [] and notification().event_count == 3
-    time_passes(299)
+    time_passes(240)  # well inside the window, however slow the machine
     assert [kind for kind, _, _ in run_due_jobs(*NOTIFYING)] == [] and mail_on.messages == []
-    time_passes(1)
+    time_passes(60)
     run_due_jobs(*NOTIFYING)
     assert len(mail_on.messages) == 1 and db.session.scalar(select(func.count(Notification.id))) == 1
 

@@ -6,6 +6,7 @@ prevention campaigns as threats (precision); both are measured on the table and 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -227,6 +228,69 @@ def test_a_word_often_innocent_alone_raises_one_step_and_never_makes_urgent(sent
     assert decision.reasons == ("threat_words_to_review",)
     low = decide(facts(sentence, incident_date=TODAY - timedelta(days=800)))
     assert low.priority is Priority.NORMAL  # an old case without loss goes from low to normal
+
+
+def test_a_review_word_never_makes_urgent_even_with_another_high_reason() -> None:
+    decision = decide(
+        facts(
+            "Des prix qui tuent ! j'ai payé",
+            loss_amount=Decimal(100),
+            loss_currency="MAD",
+            incident_date=TODAY,
+        )
+    )
+    assert decision.priority is Priority.HIGH and "recent_money_loss" in decision.reasons
+
+
+# Written after the patterns, by a reviewer who had not seen them: kept apart from the table the
+# patterns were written against, so that recall and precision are also measured on unseen text.
+HELD_OUT: tuple[tuple[str, bool], ...] = (
+    ("I'll kill you if you go to the police", True),
+    ("he wrote: i will kill your family", True),
+    ("he said he would stab you", True),
+    ("you're a dead man", True),
+    ("je te tuerai si tu parles", True),
+    ("il m'a écrit je te tue", True),
+    ("il a dit qu'il me tuerait", True),
+    ("t'es mort, je sais où tu habites", True),
+    ("tu vas mourir", True),
+    ("je vais te faire la peau", True),
+    ("ghadi n9tlok kamlin", True),
+    ("bghit nmot", True),
+    ("ghadi n9tel mok", True),
+    ("nsherml wjhk", True),
+    ("سأقتل عائلتك", True),
+    ("غادي نقتل ولدك", True),
+    ("يهددني بالاغتصاب", True),
+    ("فكرت في الانتحار", True),
+    ("قال ليا غادي نختطفك", True),
+    ("تصفية الحساب البنكي تمت بدون علمي", False),
+    ("غادي نصفيها مع البنك", False),
+    ("البنك يتحرى في العملية", False),
+    ("بغيت نتحرر من هاد المشكل", False),
+    ("il veut me saigner financièrement", False),
+    ("je veux en finir avec cette arnaque", False),
+    ("je vais mourir de honte si ma famille l'apprend", False),
+    ("my phone battery is going to die", False),
+    ("I'm going to die of shame", False),
+    ("il menace de tuer mon compte", False),
+    ("it will kill my credit score", False),
+    ("kay9tlni b lghla dyal lprix", False),
+    ("le lien est mort", False),
+    ("j'ai commandé 5 kilos de dattes, jamais reçus", False),
+    ("menace de fermeture du compte si je ne clique pas", False),
+)
+
+
+def test_the_lexicon_on_sentences_it_was_not_written_against(capsys: pytest.CaptureFixture[str]) -> None:
+    wrong = [
+        (sentence, threat)
+        for sentence, threat in HELD_OUT
+        if bool(find_mentions(sentence, "threats_and_self_harm")) != threat
+    ]
+    with capsys.disabled():
+        print(f"\nthreat lexicon on {len(HELD_OUT)} held-out sentences: {len(HELD_OUT) - len(wrong)} right")
+    assert len(wrong) <= len(HELD_OUT) // 20, wrong  # 95 %
 
 
 def test_a_threat_is_urgent_and_is_not_also_listed_for_review() -> None:

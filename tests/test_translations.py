@@ -1,4 +1,5 @@
-"""Every message a person reads is in the catalogues, and translated in Arabic and French."""
+"""Every message a person reads is in the catalogues, and translated: in Arabic, French and English
+everything; in Tamazight everything citizens read (intake/translations/citizen.cfg)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ def catalogue(lang: str):  # type: ignore[no-untyped-def]
         return read_po(handle, locale=lang)
 
 
-def source_messages(tmp_path: Path) -> set[str]:
+def source_messages(tmp_path: Path, mapping: str = "babel.cfg") -> set[str]:
     """Extract from the code and templates now, so that a new string without a translation fails here."""
     pot = tmp_path / "messages.pot"
-    command = ["-q", "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."]
+    command = ["-q", "extract", "-F", mapping, "-k", "_l", "-o", str(pot), "."]
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", *command],
         cwd=TRANSLATIONS.parent.parent,
@@ -33,7 +34,7 @@ def source_messages(tmp_path: Path) -> set[str]:
         return {message.id for message in read_po(handle) if message.id}
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
+@pytest.mark.parametrize("lang", ["ar", "fr", "en"])
 def test_every_message_is_translated(lang: str, tmp_path: Path) -> None:
     messages = {m.id: m for m in catalogue(lang) if m.id}
     missing_from_catalogue = source_messages(tmp_path) - set(messages)
@@ -44,11 +45,39 @@ def test_every_message_is_translated(lang: str, tmp_path: Path) -> None:
     assert not untranslated, f"{lang}: untranslated or fuzzy: {untranslated}"
 
 
+def test_every_message_citizens_read_is_in_tamazight(tmp_path: Path) -> None:
+    messages = {m.id: m for m in catalogue("zgh") if m.id}
+    wanted = source_messages(tmp_path, "intake/translations/citizen.cfg")
+    untranslated = sorted(
+        str(key)
+        for key in wanted
+        if key not in messages or not _translated(messages[key].string) or messages[key].fuzzy
+    )
+    assert not untranslated, f"zgh: untranslated: {untranslated}"
+
+
+def test_tamazight_is_written_in_tifinagh() -> None:
+    """Bracketed Arabic or French terms aside (a word with no settled form), the text is Tifinagh."""
+    for message in catalogue("zgh"):
+        if not (message.id and _translated(message.string)):
+            continue
+        for form in message.string if isinstance(message.string, tuple) else (message.string,):
+            if form == message.id:  # a name written as it is (Blagh)
+                continue
+            text = re.sub(r"\([^)]*\)|%\(\w+\)s|<[^>]+>|https?://\S+", "", form)
+            source = set(re.findall(r"\w+", str(message.id)))
+            for word in source:  # words written as in the source: true, JSON, MAD…
+                text = re.sub(rf"\b{re.escape(word)}\b", "", text)
+            letters = re.findall(r"[^\W\d_]", text)
+            tifinagh = [ch for ch in letters if "\u2d30" <= ch <= "\u2d7f"]
+            assert len(tifinagh) >= len(letters) / 2, form
+
+
 def _translated(string: str | tuple[str, ...]) -> bool:
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
-@pytest.mark.parametrize("lang", ["ar", "fr"])
+@pytest.mark.parametrize("lang", ["ar", "fr", "en", "zgh"])
 def test_placeholders_survive_translation(lang: str) -> None:
     for message in catalogue(lang):
         if not (message.id and _translated(message.string)):

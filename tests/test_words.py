@@ -89,6 +89,7 @@ def test_the_institution_is_named_on_every_page_and_the_default_is_neutral(
         "ar": "الخدمة الوطنية للتبليغ عن الجرائم الإلكترونية",
         "fr": "Service national de signalement de la cybercriminalité",
         "en": "National service for reporting cybercrime",
+        "zgh": "ⵜⴰⵏⴰⴼⵓⵜ ⵜⴰⵏⴰⵎⵓⵔⵜ (الخدمة الوطنية) ⵏ ⵓⵎⵎⵓⵍ ⵅⴼ ⵜⵔⵓⵥⵉ ⵜⴰⵍⵉⴽⵜⵕⵓⵏⵉⵜ (الجرائم الإلكترونية)",
     }
     for path in ("/", "/report", "/track", "/privacy", "/nowhere"):
         assert names[lang] in client.get(f"/{lang}{path}").get_data(as_text=True), path
@@ -141,3 +142,12 @@ def test_officers_read_evidence_dates_and_sizes_in_their_language(
     assert (
         db.session.scalar(select(EvidenceFile.rejection_reason)) == "the file changed since it was received"
     )
+
+
+def test_every_message_to_a_citizen_names_the_institution(app: Flask) -> None:
+    from intake.notifications.messages import compose
+
+    with app.test_request_context():
+        notice = compose("BLG-7KQ4-M9XD", "fr", "https://blagh.example.ma")
+    name = "Service national de signalement de la cybercriminalité"
+    assert notice.short.startswith(name) and name in notice.text and name in notice.html

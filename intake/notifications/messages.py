@@ -21,6 +21,7 @@ def tracking_link(public_url: str, language: str) -> str:
 def compose(reference: str, language: str, public_url: str) -> Notice:
     link = tracking_link(public_url, language)
     with force_locale(language):
+        signature = institution_name()
         subject = _("News on your report %(reference)s", reference=reference)
         greeting = _("Hello,")
         news = _("There is news on your report %(reference)s.", reference=reference)
@@ -31,11 +32,14 @@ def compose(reference: str, language: str, public_url: str) -> Notice:
             "This message was sent automatically: do not reply to it. For your safety, it says nothing else about your report."
         )
         mistaken = _("If you did not file a report, ignore this message.")
-        signature = institution_name()
-        short = _(
-            "Blagh: there is news on your report %(reference)s. Read it on %(link)s with your secret code.",
-            reference=reference,
-            link=link,
+        short = (
+            signature
+            + ": "
+            + _(
+                "There is news on your report %(reference)s. Read it on %(link)s with your secret code.",
+                reference=reference,
+                link=link,
+            )
         )
         text = f"{greeting}\n\n{news}\n\n{how}\n{link}\n\n{automatic}\n{mistaken}\n\n{signature}\n"
         html = current_app.jinja_env.get_template("notifications/news.html").render(

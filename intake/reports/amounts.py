@@ -17,9 +17,12 @@ from intake.text import ascii_digits
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _CURRENCY = re.compile(
-    r"(?i)^(?:dhs?|mad|dirhams?|درهم|دراهم|د\.م\.?)|(?:dhs?|mad|dirhams?|درهم|دراهم|د\.م\.?)$"
+    r"(?i)^(?:dhs?|mad|dirhams?|درهم|دراهم|د\.م\.?)\.?|(?:dhs?|mad|dirhams?|درهم|دراهم|د\.م\.?)\.?$"
 )
-_SMALLER_UNITS = re.compile(r"(?i)(سنتيم|سانتيم|centimes?|cts?\b|ريال|ريالات|rials?|riyals?|\bryal)")
+# Centimes and rials, and the "million" that means a million centimes (10,000 DH) when spoken.
+_SMALLER_UNITS = re.compile(
+    r"(?i)(سنتيم|سانتيم|centimes?|cts?\b|ريال|ريالات|rials?|riyals?|\bryal|مليون|ملايين|millions?)"
+)
 _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
@@ -51,6 +54,8 @@ def _separators(text: str) -> _Separators:
     if text.count(mark) > 1:
         return _Separators(None, mark)  # 1.000.000: only grouping repeats
     decimals = len(text) - text.index(mark) - 1
+    if decimals == 3 and text.startswith(("0", mark)):
+        return _Separators(mark, None)  # 0.500 is half a dirham: nothing groups a zero
     if decimals == 3:
         if mark == ".":
             return _Separators(None, ".")  # 10.000: ten thousand, as Moroccans write it
@@ -60,11 +65,14 @@ def _separators(text: str) -> _Separators:
 
 def parse_amount(typed: str) -> Decimal:
     """The sum in dirhams; AmountError when it is not a readable amount."""
-    text = ascii_digits(typed).replace("\u066c", ",").replace("\u066b", ".")  # ٬ groups, ٫ decimals
+    # ٬ only ever groups thousands (dropped, like a space); ٫ only ever marks decimals.
+    text = ascii_digits(typed).replace("\u066c", "").replace("\u066b", ".")
     if _SMALLER_UNITS.search(text):
         raise AmountError("unit")
     text = _SPACES.sub("", text)
-    text = _CURRENCY.sub("", text).strip(".")
+    text = _CURRENCY.sub("", text).rstrip(".")
+    if text.startswith((".", ",")):
+        text = "0" + text  # .5 is half a dirham
     if not re.fullmatch(r"\d[\d.,]*", text or ""):
         raise AmountError("figures")
     separators = _separators(text)

@@ -62,7 +62,7 @@ SUSPECT_KIND_LABELS = {
 }
 
 
-_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
 
 
 class IncidentDateField(Field):
@@ -84,7 +84,8 @@ class IncidentDateField(Field):
         text = ascii_digits(str(valuelist[0]).strip())
         day_first = _DAY_FIRST.fullmatch(text)
         if day_first:
-            text = f"{day_first.group(3)}-{int(day_first.group(2)):02d}-{int(day_first.group(1)):02d}"
+            year = day_first.group(3) if len(day_first.group(3)) == 4 else f"20{day_first.group(3)}"
+            text = f"{year}-{int(day_first.group(2)):02d}-{int(day_first.group(1)):02d}"
         try:
             self.data = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
         except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -38,13 +39,22 @@ def json_to_formdata(payload: Mapping[str, Any]) -> tuple[MultiDict[str, Any], d
                 errors[key] = [_l("Give true or false.")]
             elif value:
                 data.add(key, "y")
-        elif isinstance(value, str) or (
-            key in NUMBER_FIELDS and isinstance(value, int | float) and not isinstance(value, bool)
-        ):
-            data.add(key, str(value))
+        elif isinstance(value, str):
+            data.add(key, value)
+        elif key in NUMBER_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            data.add(key, _number_text(value))
         else:
             errors[key] = [_l("Give this as text.")]
     return data, errors
+
+
+def _number_text(value: int | float) -> str:
+    """A JSON number as the amount field reads it. The field reads a dot before exactly three digits
+    as grouping (10.000 is ten thousand, as typed in Morocco); a JSON number means a decimal point,
+    so 1.125 is written 1.1250, which the field refuses for its third decimal, as it should."""
+    text = format(Decimal(str(value)), "f")
+    _, dot, decimals = text.partition(".")
+    return f"{text}0" if dot and len(decimals) == 3 else text
 
 
 def _suspects_to_formdata(value: Any, data: MultiDict[str, Any], errors: dict[str, list[Any]]) -> None:

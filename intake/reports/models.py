@@ -102,7 +102,7 @@ class Report(Model):
     region: Mapped[str | None] = mapped_column(String(40))
     loss_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     loss_currency: Mapped[str | None] = mapped_column(String(3))
-    language: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(3))  # ar, fr, en, zgh
     channel: Mapped[str] = mapped_column(String(8))
     anonymous: Mapped[bool] = mapped_column(default=False)
     reporter_name_sealed: Mapped[str | None] = mapped_column("reporter_name", Text)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from intake.extensions import db, limit_key, limiter
-from intake.i18n import CITIZEN_LANGUAGES, best_language_from_header
+from intake.i18n import STAFF_LANGUAGES, best_language_from_header
 from intake.officer.audit import record
 from intake.staff import second_factor as totp
 from intake.staff.access import (
@@ -91,7 +91,7 @@ def _sign_in(token: str) -> None:
 )
 @public
 def login() -> ResponseReturnValue:
-    g.lang = best_language_from_header(CITIZEN_LANGUAGES)
+    g.lang = best_language_from_header(STAFF_LANGUAGES)
     if current_user.is_authenticated:
         return redirect(url_for("officer.queue"))
     form = LoginForm()

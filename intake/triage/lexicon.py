@@ -65,55 +65,70 @@ _START, _END = r"(?<!\w)", r"(?!\w)"
 
 # Arabic script: conjunction, future or intent marker, aspect prefix, person prefix.
 _AR_MARKER = r"(?:سوف |غادي |غاد |باش |راه |را |بغا |بغي )?"
-_AR_PREFIX = r"[وف]?(?:س|غا|غ|ب|كا|كي|ك|ل)?[يتنا]"
+_AR_PREFIX = r"[وف]?(?:س|غا|غ|ب|ل)?[يتنا]"
 # Object pronouns (him, her, you, me, us, them), and the Darija dative "ليك/ليا" after a space.
 _AR_OBJECT = r"(?:و)?(?:ك|كم|كي|ه|ها|هم|ني|نا|ي)"  # ي: ـنني once collapsed (سيطعنني)
-_AR_HARM_ROOTS = r"(?:قتل|ذبح|شرمل|طعن|صفي|حرق|نحر)"
+_AR_HARM_ROOTS = r"(?:قتل|ذبح|شرمل|طعن|حرق|نحر|خطف|ختطف)"
 _AR_SELF = r"(?:راسي|نفسي|روحي|راسو|راسه|نفسه|راسها|نفسها)"
 # Latin Darija: the same, after normalise (9 -> q, 7 -> h, 3 -> a, 8 -> gh).
-_LA_MARKER = r"(?:w)?(?:gha|gh|ghadi |ghad |bash |ba |ra |rah )?(?:ka|ki|k)?"
-_LA_OBJECT = r"(?:[aei]?k|[aei]?kum|[aei]?kom|[aei]?kam|ni|na|u|h|ha|hum|hom)"
+_LA_MARKER = r"(?:w)?(?:gha|gh|ghadi |ghad |bash |ba |ra |rah )?"
+_LA_OBJECT = r"(?:[aeio]?k|[aei]?kum|[aei]?kom|[aei]?kam|ni|na|u|o|h|ha|hum|hom)"
+# Relatives named with a possessive: "n9tel mok", "khok", "wldk", "bntk", "mratk", "darek".
+_LA_KIN = (
+    r"(?:mok|mk|khok|khuk|khtk|khtek|wldk|weldek|bntk|bentek|mratk|mratek|rajlk|familtk|darek|wjhk|wjhek)"
+)
 _LA_KILL = r"[aei]?q[aei]?t[aei]?l"
 _LA_HARM = rf"(?:{_LA_KILL}|[aei]?db[aei]?h|[aei]?sh[aei]?rm[aei]?l|[aei]?hr[aei]?q|[aei]?t[aei]?an)"
 _LA_SELF = r"(?:rasi|rasu|nafsi|nefsi|rohi|ruhi)"
 # French and English objects of a threat.
 _FR_OBJECT = r"(?:te|t|me|m|vus|nus|la|le|l|les|lui)"
+# The verb of killing in any tense a threat uses: "tuer", "je te tue", "je te tuerai", "il me tuerait".
+_FR_KILL = r"(?:tuer|tue|tues|tuera|tuerai|tueras|tuerait|tuerons|tuerez|tueront|egorger|egorgerai|buter|buterai|masacrer|poignarder|planter|crever|creverai|bruler vif)"
 _FR_PERSON = r"(?:fils|file|femme|mari|frere|soeur|sœur|mere|pere|famile|enfants?|copain|copine|parents|bebe)"
 _EN_PERSON = (
     r"(?:brother|sister|wife|husband|son|daughter|mother|mum|mom|father|dad|family|kids|children|child|"
     r"friend|boyfriend|girlfriend|parents|baby)"
 )
-_EN_OBJECT = rf"(?:you|u|ya|me|her|him|them|us|(?:my|your|his|her|their) {_EN_PERSON})"
+# After normalise: "you" is "yu", "your" "yur", "would" "wuld".
+_EN_OBJECT = rf"(?:yu|u|ya|me|her|him|them|us|(?:my|yur|his|her|their) {_EN_PERSON})"
 # What follows a verb of killing when it is a figure of speech: "tqtlni b dhk", "mourir de rire".
-_LAUGHTER = r"(?! (?:b|bl|bel) ?dh\w*| بال?ضحك| de rire| with laugh\w*| laughing)"
+_LAUGHTER = r"(?! (?:b|bl|bel) ?dh\w*| بال?ضحك| de rire| de honte| d ennui| de faim| with laugh\w*| laughing| of shame| of bored\w*)"
 
 THREAT_PATTERNS: tuple[str, ...] = (
     # Arabic script: "نقتلك", "غادي يقتلني", "سأذبحك", "كيقولي غانشرملك", "نحرقكم"
     rf"{_AR_MARKER}{_AR_PREFIX}{_AR_HARM_ROOTS}{_AR_OBJECT}",
     # "غادي نقتل ليك خوك", "نقتل ليك الدار": the verb, then the Darija dative
     rf"{_AR_MARKER}{_AR_PREFIX}(?:قتل|ذبح|شرمل|حرق) (?:ليك|ليكم|ليه|ليها|ليا|لك|لكم)",
+    # "سأقتل عائلتك", "غادي نقتل ولدك": the verb, then someone of yours
+    rf"{_AR_MARKER}{_AR_PREFIX}(?:قتل|ذبح|شرمل|حرق|خطف|ختطف) (?:ال)?\w+(?:ك|كم|كي)",
     # "هددني بالقتل", "التهديد بالقتل", "تهديدات بالذبح", "كيهددني بالموت"
-    rf"[وف]?(?:ب|ل)?(?:ال)?(?:ت|كي|كا|ي|ن)?هد\w* {_GAP}(?:ب|بال)(?:قتل|ذبح|تصفيه|موت|حرق)",
+    rf"[وف]?(?:ب|ل)?(?:ال)?(?:ت|كي|كا|ي|ن)?هد\w* {_GAP}(?:ب|بال)(?:قتل|ذبح|تصفيه|موت|حرق|اغتصاب|خطف|اختطاف)",
     # "نضربك بالموس", "ضربني بجنوي": wounding with a blade
     rf"\w*ضرب\w* {_GAP}ب(?:ال)?(?:موس|جنوي|سكين|شاقور)",
     # Latin Darija: "n9tlek", "ghadi y9telni", "ndb7ek", "nsherml-ek", "gha n7r9ek"
     rf"{_LA_MARKER}[nyt]{_LA_HARM}{_LA_OBJECT}",
-    rf"{_LA_MARKER}[nyt]{_LA_HARM} (?:lik|likum|lih|liha|lia|lk)",
+    rf"{_LA_MARKER}[nyt]{_LA_HARM} (?:lik|likum|lih|liha|lia|lk|{_LA_KIN})",
+    rf"{_LA_MARKER}[nyt]{_LA_HARM}{_LA_OBJECT}? {_LA_KIN}",
     rf"\w*d[aei]?r[aei]?b\w* {_GAP}(?:b|bl|bel|bi) ?(?:mus|jnwi|jenwi|sekin|shaqur)",
     rf"\w*hd\w* {_GAP}(?:b|bl|bel) ?l?(?:qatl|qtl|qetl|mut|dbh|tasfia)",
     # French: "je vais te tuer", "il m'a dit qu'il allait me tuer", "t'égorger", "menaces de mort"
-    rf"{_FR_OBJECT} (?:tuer|egorger|buter|masacrer|saigner|poignarder|planter|crever|bruler vif)",
-    r"menac\w* (?:\w+ ){0,2}de (?:mort|me tuer|te tuer|la tuer|le tuer|tuer)",
-    rf"(?:tuer|buter|egorger) (?:ma|mon|mes|ta|ton|tes|sa|son|ses|notre|vutre) {_FR_PERSON}",
+    rf"{_FR_OBJECT} {_FR_KILL}",
+    rf"menac\w* (?:\w+ ){{0,2}}de (?:mort|{_FR_OBJECT} tuer|tuer (?:ma|mon|mes|ta|ton|tes|sa|son|ses) {_FR_PERSON})",
+    rf"{_FR_KILL} (?:ma|mon|mes|ta|ton|tes|sa|son|ses|notre|vutre) {_FR_PERSON}",
+    r"(?:t es|tu es|vus etes|t as) (?:un homme )?mort",
+    r"tu vas (?:murir|crever|y paser)",
+    r"(?:te|vus) faire la peau",
     # English: "going to kill my brother", "said he would kill me", "death threats", "stab you"
     rf"(?:kil|murder|stab|slit) {_EN_OBJECT}",
-    r"(?:going to|gona|wil|would|wanted to|wants to|threat\w*(?: to)?) (?:kil|murder|stab|shot)",
+    rf"(?:going to|gona|wil|i l|wuld|wanted to|wants to|threat\w*(?: to)?) (?:kil|murder|stab|shot) {_EN_OBJECT}",
+    r"(?:yu re|yure|yu are) (?:a )?dead (?:man|woman|meat)",
     r"death threats?",
 )
 
 SELF_HARM_PATTERNS: tuple[str, ...] = (
     # Arabic script: "سأنتحر", "غادي ننتحر", "بغيت نتحر", "انتحرت"? (past: a third person) stays out
-    rf"{_AR_MARKER}[وف]?(?:س|غا|غ)?[انتي]ن?تحر(?:و|ي)?",
+    rf"{_AR_MARKER}[وف]?(?:س|غا|غ)?[انتي]?نتحر(?:و|ي)?",
+    r"(?:فكرت|نفكر|افكر|كنفكر|كنخمم|نخمم|خممت) (?:في|ف) ?(?:ال)?انتحار",
     rf"{_AR_MARKER}{_AR_PREFIX}قتل {_AR_SELF}",
     r"(?:انهي|ننهي|نسالي|ننهيو|اضع حدا ل|نحط حد ل|نوضع حد ل) ?حياتي",
     r"(?:اريد ان|اود ان|بغيت|باغي|باغيه|نتمني|اتمني ان|خاصني) (?:ا|ن)موت",
@@ -122,11 +137,11 @@ SELF_HARM_PATTERNS: tuple[str, ...] = (
     # Latin Darija: "ghadi ntn7er", "nt7er", "bghit nmout", "n9tl rasi"
     r"(?:w)?(?:gha|gh|ghadi |ghad |bash |bghit |baghi )?(?:[nyta](?:nt|tn|t)h[aei]?r|n[ae]ntah[ae]r)",
     rf"{_LA_MARKER}[nyt]{_LA_KILL} {_LA_SELF}",
-    r"(?:bghit|baghi|baghia|bghina|nbghi) (?:\w+ )?nm[aeu]?[ut]t?",
+    r"(?:bghit|baghi|baghia|bghina|nbghi) (?:\w+ )?nm[aeou]?[ut]t?",
     r"(?:ndir|ghadi ndir) (?:shi )?haja (?:f ?)?rasi",
     # French: "je vais me suicider", "envie de mourir", "mettre fin à mes jours", "je suis suicidaire"
     r"me suicid\w*",
-    r"(?:je |j )?(?:veux|vais|pense a|vudrais|prefere|ai envie de|envie de) (?:me )?(?:murir|en finir)",
+    r"(?:je |j )?(?:veux|vais|pense a|vudrais|prefere|ai envie de|envie de) (?:me )?(?:murir|en finir(?! avec (?!la vie|ma vie)))",
     r"plus envie de vivre",
     r"metre fin a (?:mes jurs|ma vie)",
     r"en finir avec (?:la|ma) vie",
@@ -135,17 +150,17 @@ SELF_HARM_PATTERNS: tuple[str, ...] = (
     # English: "kill myself", "end my life", "want to die", "I feel suicidal"
     r"kil (?:myself|my self)",
     r"(?:end|take) my (?:own )?life",
-    r"(?:want|wana|going) (?:to )?die",
+    r"(?:want|wana) (?:to )?die",
     r"(?:fel|feling|am|m|im|became|become) (?:\w+ )?suicidal",
     r"hurt myself",
 )
 
 # Words of death or killing that are often innocent alone: a reason to review, never urgent alone.
 REVIEW_WORDS: tuple[str, ...] = (
-    r"(?:و|ف)?(?:ال|بال|لل|ب|ل)?(?:قتل|انتحار|موت|ذبح|تهديد|تهديدات)",
+    r"(?:و|ف)?(?:ال|بال|لل|ب|ل)?(?:قتل|انتحار|ذبح)",
     r"\w*(?:qtl|qatl|qetl|ntihar|intihar)\w*",
-    r"tu(?:er|e|ent|eur|eurs|ez)|tue|mort|morts|suicide\w*|crever|egorg\w*",
-    r"kil\w*|suicid\w*|murder\w*|die|dead|death",
+    r"tuer|tue|tuent|tueur|tueurs|suicide\w*|egorg\w*|meurtre\w*",
+    r"kil|kils|kiled|kiler|kilers|kiling|suicid\w*|murder\w*|death",
 )
 
 # An attack still under way (ransomware encrypting, an intruder still inside).

@@ -22,7 +22,7 @@ from intake.taxonomy import CATEGORIES
 from intake.triage.lexicon import find_mentions
 
 # Bump when RULES change, so that a decision can be traced to the rules that made it.
-RULES_VERSION = "2026-11-30.1"
+RULES_VERSION = "2026-11-30.2"
 PRIORITY_ORDER = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 
 
@@ -123,7 +123,7 @@ class AllOf:
 @dataclass(frozen=True)
 class TriageRule:
     """`priority` is what the rule calls for; a rule that `raises` instead moves the decision one
-    step up from what the other rules called for (normal to high), never to urgent from normal."""
+    step up from what the other rules called for (low to normal, normal to high), never to urgent."""
 
     name: str
     priority: Priority
@@ -203,6 +203,7 @@ def decide(facts: ReportFacts, rules: tuple[TriageRule, ...] = RULES) -> Decisio
     fired.sort(key=lambda rule: PRIORITY_ORDER.index(rule.priority), reverse=True)
     called_for = [PRIORITY_ORDER.index(rule.priority) for rule in fired if not rule.raises]
     level = max(called_for, default=PRIORITY_ORDER.index(Priority.NORMAL))
-    if any(rule.raises for rule in fired):
-        level = min(level + 1, len(PRIORITY_ORDER) - 1)
+    if any(rule.raises for rule in fired) and level < PRIORITY_ORDER.index(Priority.HIGH):
+        level += 1  # low to normal, normal to high; never to urgent
+
     return Decision(PRIORITY_ORDER[level], tuple(rule.name for rule in fired))
