@@ -79,11 +79,6 @@ def colon() -> str:
     return "\u00a0: " if str(get_locale() or "").startswith("fr") else ": "
 
 
-def list_separator() -> str:
-    """`, ` in Latin script, the Arabic comma `، ` in Arabic."""
-    return "، " if str(get_locale() or "").startswith("ar") else ", "
-
-
 def format_local_date(value: date) -> str:
     """`14 mars 2026` / `14 مارس 2026`: a calendar date in the reader's language."""
     return format_date(value, "long", locale=number_locale())
@@ -119,7 +114,6 @@ def register_i18n(app: Flask) -> None:
     app.add_template_global(currency_name, "currency_name")
     app.add_template_global(colon, "colon")
     app.add_template_global(institution_name, "institution_name")
-    app.add_template_global(list_separator, "list_separator")
     app.add_template_filter(format_local_date, "local_date")
     app.add_template_filter(format_file_size, "file_size")
 
