@@ -138,6 +138,7 @@ def _import_models() -> None:
     import intake.privacy.models
     import intake.reports.models
     import intake.staff.models
+    import intake.stats.models
     import intake.triage.models  # noqa: F401
 
 

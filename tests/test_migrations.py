@@ -31,6 +31,8 @@ EXPECTED_TABLES = {
     "staff",
     "staff_sessions",
     "staff_recovery_codes",
+    "status_counts",
+    "status_count_deltas",
     "case_notes",
     "audit_events",
     "case_events",

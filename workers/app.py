@@ -86,6 +86,8 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={
             "relay-outbox": {"task": "outbox.relay", "schedule": app.config["OUTBOX_RELAY_INTERVAL"]},
             "reconcile-jobs": {"task": "outbox.reconcile", "schedule": app.config["RECONCILE_INTERVAL"]},
+            # The deltas of the queue's counts folded into their totals (intake.stats.status_counts).
+            "fold-status-counts": {"task": "stats.fold_status_counts", "schedule": 60.0},
             # Last month's counts, early on the 1st (Morocco is UTC+1 or UTC+0: 02:00 UTC is past
             # midnight there either way).
             "export-last-month": {

@@ -25,6 +25,7 @@ from intake.reports.models import (
     SuspectKind,
 )
 from intake.reports.receipts import clean_reference
+from intake.stats.status_counts import current_counts
 from intake.triage.models import GroupMember
 from intake.types import utcnow
 
@@ -193,13 +194,9 @@ def queue_page(
 
 
 def status_counts() -> dict[str, int]:
-    """Open reports per status, counted in SQL."""
-    rows = db.session.execute(
-        select(Report.status, func.count(Report.id))
-        .where(Report.status.in_([s.value for s in OPEN_STATUSES]))
-        .group_by(Report.status)
-    ).all()
-    return {status: int(count) for status, count in rows}
+    """Open reports per status, as kept by the status owner (intake.stats.status_counts): the same
+    cost with a backlog of a hundred or of a million."""
+    return current_counts(s.value for s in OPEN_STATUSES)
 
 
 def pending_erasure_requests() -> int:

@@ -29,6 +29,7 @@ from intake.reports.models import (
     StatusChange,
 )
 from intake.reports.workflow import MESSAGE_REQUIRED, REASON_REQUIRED, may_move
+from intake.stats.status_counts import count_change
 from intake.types import utcnow
 
 # Columns a change may set besides the status; never the status, the version or timestamps.
@@ -85,6 +86,7 @@ def record_filing(report: Report, at: datetime) -> None:
             actor_kind=ActorKind.CITIZEN.value,
         )
     ]
+    count_change(None, ReportStatus.RECEIVED.value)
 
 
 def move(
@@ -115,6 +117,7 @@ def move(
         raise StatusRefused("message")
     now = utcnow()
     _write(report, expected_version, now, status=to, **values)
+    count_change(source, to)
     db.session.add(
         StatusChange(
             report_id=report.id,
