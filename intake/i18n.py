@@ -87,8 +87,9 @@ def format_local_date(value: date) -> str:
 def format_file_size(size: int) -> str:
     """`12 ko`, `3,4 Mo`, `12 كيلوبايت`: a size in the reader's language and unit."""
     for unit, factor in (("digital-megabyte", 1_000_000), ("digital-kilobyte", 1_000)):
-        if round(size / factor, 1) >= 1 and (factor == 1_000_000 or round(size / factor, 1) < 1_000):
-            return format_unit(round(size / factor, 1), unit, length="short", locale=number_locale())
+        value = round(size / factor, 1)
+        if value >= 1 and (factor == 1_000_000 or value < 1_000):  # never "1 000 ko": that is 1 Mo
+            return format_unit(value, unit, length="short", locale=number_locale())
     return format_unit(size, "digital-byte", length="short", locale=number_locale())
 
 

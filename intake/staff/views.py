@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -15,8 +16,8 @@ from intake.officer.audit import record
 from intake.staff import second_factor as totp
 from intake.staff.access import (
     ALL_STAFF,
-    StaffUser,
     fresh_second_factor,
+    load_user,
     public,
     roles,
     safe_console_path,
@@ -31,7 +32,6 @@ from intake.staff.services import (
     end_session,
     login_key,
     prove_second_factor,
-    session_staff,
     start_session,
 )
 from intake.unit_of_work import commit
@@ -71,11 +71,18 @@ def _password_check_limit() -> str:
     return str(current_app.config["PASSWORD_CHECK_LIMIT"])
 
 
+def _failures_counted(limit: Callable[[], str], key_func: Callable[[], str] = _account) -> Any:
+    """POSTs answered 401 (a wrong password or code) count under `key_func`, up to `limit`."""
+    return limiter.limit(
+        limit, methods=["POST"], key_func=key_func, deduct_when=lambda response: response.status_code == 401
+    )
+
+
 def _sign_in(token: str) -> None:
-    signed_in = session_staff(token, timedelta(hours=current_app.config["STAFF_SESSION_MAX_HOURS"]))
-    if signed_in is None:  # a session just opened in this transaction: always found
+    user = load_user(token)  # as every later request will load it
+    if user is None:  # a session just opened in this transaction: always found
         raise RuntimeError("the new staff session was not found")
-    login_user(StaffUser(signed_in), remember=False)
+    login_user(user, remember=False)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -83,12 +90,7 @@ def _sign_in(token: str) -> None:
 @limiter.limit(_login_limit, methods=["POST"])
 # …and failures per address and account, so guessing one officer's password stops quickly while
 # the officer, from their own desk, can still log in.
-@limiter.limit(
-    _failure_limit,
-    methods=["POST"],
-    key_func=_address_and_account,
-    deduct_when=lambda response: response.status_code == 401,
-)
+@_failures_counted(_failure_limit, _address_and_account)
 @public
 def login() -> ResponseReturnValue:
     g.lang = best_language_from_header(STAFF_LANGUAGES)
@@ -128,12 +130,7 @@ def logout() -> Response:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(
-    _second_factor_limit,
-    methods=["POST"],
-    key_func=_account,
-    deduct_when=lambda response: response.status_code == 401,
-)
+@_failures_counted(_second_factor_limit)
 @roles(*ALL_STAFF)
 def second_factor() -> ResponseReturnValue:
     """The code after the password, and again before exports and account changes (`again`)."""
@@ -167,12 +164,7 @@ def second_factor() -> ResponseReturnValue:
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
-@limiter.limit(
-    _second_factor_limit,
-    methods=["POST"],
-    key_func=_account,
-    deduct_when=lambda response: response.status_code == 401,
-)
+@_failures_counted(_second_factor_limit)
 @roles(*ALL_STAFF)
 def enrol() -> ResponseReturnValue:
     """Turn the second factor on: the secret as text and as a QR code, then the first code."""
@@ -211,12 +203,7 @@ def enrol() -> ResponseReturnValue:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 # A session holder guessing the current password is throttled per account (and audited).
-@limiter.limit(
-    _password_check_limit,
-    methods=["POST"],
-    key_func=_account,
-    deduct_when=lambda response: response.status_code == 401,
-)
+@_failures_counted(_password_check_limit)
 @roles(*ALL_STAFF)
 @fresh_second_factor()
 def change_password() -> ResponseReturnValue:
