@@ -9,11 +9,13 @@ nothing by it. Several processes without a shared store are refused at start-up.
 
 import os
 
+from intake.config import web_processes, web_threads
+
 _shared_limits = bool(os.environ.get("REDIS_URL"))
 
 bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '5000')}"
-workers = int(os.environ.get("WEB_WORKERS") or (2 if _shared_limits else 1))
-threads = int(os.environ.get("WEB_THREADS") or (4 if _shared_limits else 8))
+workers = web_processes(os.environ)
+threads = web_threads(os.environ)
 accesslog = "-"
 # The access log names routes, never paths, addresses or agents (intake/access_log.py).
 logger_class = "intake.access_log.PrivateAccessLog"

@@ -46,6 +46,27 @@ def is_embedded_database(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def web_processes(env: Mapping[str, str]) -> int:
+    """gunicorn's processes (gunicorn.conf.py): two with Redis, where they share the rate limits."""
+    return int(env.get("WEB_WORKERS") or (2 if env.get("REDIS_URL") else 1))
+
+
+def web_threads(env: Mapping[str, str]) -> int:
+    """gunicorn's threads per process: one process has 8 without Redis, each of two has 4 with it."""
+    return int(env.get("WEB_THREADS") or (4 if env.get("REDIS_URL") else 8))
+
+
+def engine_options(env: Mapping[str, str], db_url: str) -> dict[str, Any]:
+    """hide_parameters: a failed statement is logged without the values (names, e-mails,
+    descriptions). A server database gets one pooled connection per request thread of the process
+    plus one for the outbox publisher's thread, or DB_POOL_SIZE; psycopg prepares a statement on the
+    server once it has run five times on a connection."""
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    if not is_embedded_database(db_url):
+        options["pool_size"] = int(env.get("DB_POOL_SIZE") or web_threads(env) + 1)
+    return options
+
+
 def private_folder(path: Path) -> Path:
     """A folder only its owner may enter (0700), created if need be, tightened if it was not."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -308,8 +329,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     private_database_file(db_url)
     config: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": db_url,
-        # hide_parameters: a failed statement is logged without the values (names, e-mails, descriptions).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(env, db_url),
         "SECRET_KEY": secret_key(env, db_url),
         "KEYRING": keyring(env, db_url),
         "VAR_DIR": str(folder),
@@ -364,9 +384,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Web origins whose pages may post reports to the API from a browser (comma-separated,
         # `https://partner.example.ma`); any other cross-origin browser post is refused.
         "API_ALLOWED_ORIGINS": _origins(env.get("API_ALLOWED_ORIGINS")),
-        # Seconds between two beat runs of the outbox relay, which publishes any job the web process
-        # could not hand to the broker right after its commit.
+        # Seconds between two beat runs of the outbox relay, which publishes any job the process that
+        # wrote it could not hand to the broker (intake.outbox.publisher)...
         "OUTBOX_RELAY_INTERVAL": float(env.get("OUTBOX_RELAY_INTERVAL") or 15),
+        # ...once the job is this many seconds old: until then it is the publisher's to send.
+        "OUTBOX_RELAY_GRACE": float(env.get("OUTBOX_RELAY_GRACE") or 30),
         # Seconds before an unacknowledged Redis message is delivered again (see workers/app.py).
         "BROKER_VISIBILITY_TIMEOUT": int(env.get("BROKER_VISIBILITY_TIMEOUT") or 3600),
         # The reconciler queues again the work of any kind of job (a report still `received`, a file

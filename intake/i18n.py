@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, support
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, get_currency_name
 from babel.units import format_unit
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale, gettext
+from wtforms.i18n import messages_path
 
 from intake.clock import MOROCCO
 
@@ -106,6 +108,19 @@ def currency_name(code: str) -> str:
     """`dirham marocain (MAD)`, `درهم مغربي (MAD)`: a currency by its name in the reader's language."""
     name = get_currency_name(code, locale=number_locale())
     return f"{name} ({code})" if name != code else code
+
+
+@lru_cache(maxsize=16)
+def _form_messages(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def form_messages() -> support.NullTranslations | None:
+    """WTForms' own messages ("Not a valid choice") in the page's language, read from their catalogue
+    once per process and language (Flask-WTF reads it again on every request)."""
+    if not current_app.config.get("WTF_I18N_ENABLED", True):
+        return None
+    return _form_messages(str(get_locale()))
 
 
 def register_i18n(app: Flask) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 from wtforms import StringField
 from wtforms.meta import DefaultMeta
 
+from intake.i18n import form_messages
+
 # C0 controls but tab and newlines, DEL, C1 controls, and lone surrogates (which JSON can carry but
 # UTF-8 cannot encode): PostgreSQL refuses NUL and invalid UTF-8, and none of them is ever meant.
 _UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -67,6 +69,10 @@ def clean_text(value: Any) -> Any:
 class CleanTextMeta(DefaultMeta):
     """Form meta: every text field of a form goes through `clean_text` first (one rule, no field
     forgotten). A form opts in with `class Meta(CleanTextMeta): pass`."""
+
+    def get_translations(self, form: Any) -> Any:
+        """WTForms' own messages, parsed once per language (intake.i18n.form_messages)."""
+        return form_messages()
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         if issubclass(unbound_field.field_class, StringField):

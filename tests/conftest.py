@@ -20,6 +20,7 @@ from intake import create_app
 from intake.extensions import db
 from intake.outbox.kinds import job_kind
 from intake.outbox.models import OutboxJob
+from intake.outbox.publisher import publisher
 from intake.reports.models import Report
 from intake.staff.models import Staff
 from intake.staff.services import create_staff
@@ -60,6 +61,13 @@ def build_app(var_dir: Path, database_url: str | None = None, **config: Any) -> 
     if database_url:
         settings["DATABASE_URL"] = database_url
     return create_app(settings)
+
+
+def release_database() -> None:
+    """The end of a test's app (in its context): the outbox publisher sends and marks what it was
+    handed first (so that no connection is opened after), then every pooled connection is closed."""
+    publisher().wait_idle()
+    db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +114,7 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
         db.session.remove()
         if database_url:
             empty_tables()
-        db.engine.dispose()
+        release_database()
 
 
 @pytest.fixture
@@ -139,6 +147,7 @@ def worker_env(
         **TEST_CONTROLLER,
         "CELERY_QUEUE": f"blagh-test-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
+        "OUTBOX_RELAY_GRACE": "2",
         "STAFF_2FA": "optional",
         **extra,
     }
@@ -165,7 +174,7 @@ def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flas
         empty_tables()
         yield app, env
         db.session.remove()
-        db.engine.dispose()
+        release_database()
 
 
 def app_for(env: dict[str, str]) -> Flask:

@@ -38,6 +38,20 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
             process.wait(timeout)
 
 
+def spawn(command: list[str], env: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """`command` in the project's folder and in its own process group (so that `stop` and `kill`
+    reach its children), with `env` over ours, its output appended to `log_path`."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def start_worker(
     env: Mapping[str, str], log_path: Path, beat: bool = False, concurrency: int | None = None
 ) -> subprocess.Popen[bytes]:
@@ -51,15 +65,7 @@ def start_worker(
     ]  # fmt: skip
     if beat:
         command += ["--beat", "--schedule", str(log_path.with_suffix(".beat"))]
-    with log_path.open("ab") as log:
-        return subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return spawn(command, env, log_path)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from intake.extensions import db
 from intake.outbox.kinds import job_kind
 from intake.outbox.models import OutboxJob
+from intake.outbox.publisher import publisher
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.forms import ReportForm
 from intake.reports.json_body import json_to_formdata
@@ -32,6 +33,7 @@ from tests.conftest import (
     TEST_SECRET,
     build_app,
     empty_tables,
+    release_database,
 )
 from tests.factories import report_payload
 from tests.processes import RedisServer, celery_worker, kill, log_tail, start_worker, wait_for
@@ -64,6 +66,7 @@ def stack(tmp_path: Path, postgres_url: str) -> Iterator[Stack]:
         "REDIS_URL": redis.url,
         "CELERY_QUEUE": f"blagh-faults-{uuid.uuid4().hex[:8]}",
         "OUTBOX_RELAY_INTERVAL": "1",
+        "OUTBOX_RELAY_GRACE": "2",
         "RECONCILE_AFTER": "3",
         "RECONCILE_INTERVAL": "1",
         # An hour, as in production: recovery must come from the reconciler, not from redelivery.
@@ -77,7 +80,7 @@ def stack(tmp_path: Path, postgres_url: str) -> Iterator[Stack]:
         yield Stack(app, env, redis, tmp_path / "worker.log")
         db.session.remove()
         empty_tables()
-        db.engine.dispose()
+        release_database()
     redis.stop()
 
 
@@ -91,6 +94,7 @@ def file_directly(app: Flask, count: int, tmp_path: Path) -> list[int]:
         store = LocalEvidenceStore(tmp_path / "evidence")
         for _ in range(count):
             ids.append(file_report(form.submission(), language="fr", channel="api", store=store).report_id)
+    assert publisher(app).wait_idle(), "the publisher did not hand the jobs over"
     return ids
 
 

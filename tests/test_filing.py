@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,13 +13,14 @@ from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.outbox.models import OutboxJob
-from intake.outbox.services import relay_pending
+from intake.outbox.publisher import publisher
+from intake.outbox.services import relay_pending, task_id_for
 from intake.reports.evidence import LocalEvidenceStore, detect_media_type
 from intake.reports.forms import ReportForm
 from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Report, StatusChange
 from intake.reports.services import file_report, lookup_by_receipt
-from tests.conftest import build_app, replace_job_service, run_job
+from tests.conftest import build_app, release_database, replace_job_service, run_job
 from tests.factories import EML_BYTES, EXE_BYTES, PDF_BYTES, form_data, png_bytes, report_payload
 
 
@@ -117,23 +119,34 @@ def test_report_and_its_job_commit_together_and_the_relay_publishes_once(app: Fl
         filed = file_report(
             valid_form().submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path)
         )
+    assert publisher(app).wait_idle()
     job = db.session.scalar(select(OutboxJob))
     assert job.task == "triage.triage_report" and job.args == [filed.report_id]
     assert job.published_at is not None  # handed to the (filesystem) broker right after the commit
-    assert relay_pending() == 0
+    assert relay_pending(grace=0) == 0
 
 
-def test_job_stays_pending_when_the_broker_is_down(tmp_path: Path) -> None:
+def test_job_stays_pending_when_the_broker_is_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = build_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    celery, tried = app.extensions["celery"], []
+    send_task = celery.send_task
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        tried.append(kwargs["task_id"])
+        return send_task(*args, **kwargs)
+
+    monkeypatch.setattr(celery, "send_task", counted)
     with app.app_context(), app.test_request_context():
         upgrade()
         filed = file_report(
             valid_form().submission(), language="fr", channel="api", store=LocalEvidenceStore(tmp_path / "e")
         )
+        assert publisher(app).wait_idle()
         job = db.session.scalar(select(OutboxJob))
-        assert job.published_at is None and job.attempts == 1  # accepted all the same
+        assert tried == [task_id_for(job.id)]  # it was tried
+        assert job.published_at is None  # accepted all the same
         assert db.session.get(Report, filed.report_id) is not None
-        db.engine.dispose()
+        release_database()
 
 
 def test_triage_runs_once_in_effect(app: Flask, tmp_path: Path, backend: str) -> None:

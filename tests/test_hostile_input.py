@@ -23,7 +23,7 @@ from intake.reports.identifiers import normalise_identifier
 from intake.reports.models import EvidenceFile, Report, SuspectIdentifier
 from intake.text import clean_text
 from intake.triage.pdf_actions import active_content
-from tests.conftest import FileAndTriage, SignIn, build_app, run_due_jobs
+from tests.conftest import FileAndTriage, SignIn, build_app, release_database, run_due_jobs
 from tests.factories import PDF_BYTES, form_data, report_payload
 
 RLO, ZWSP, ALM, LRI, PDI, BOM = "\u202e", "\u200b", "\u061c", "\u2066", "\u2069", "\ufeff"
@@ -245,7 +245,7 @@ def test_a_partner_origin_may_post_and_read_the_answer(tmp_path: Path) -> None:
         assert answer.headers["Access-Control-Allow-Origin"] == "https://partner.example.ma"
         assert "Origin" in answer.headers["Vary"]
         db.session.remove()
-        db.engine.dispose()
+        release_database()
 
 
 @pytest.mark.parametrize("url", ["/api/v1/reports", "/fr/report"])

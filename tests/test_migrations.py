@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from intake.extensions import db
-from tests.conftest import build_app
+from tests.conftest import build_app, release_database
 from tests.services import fresh_postgres_database
 
 # Written out by hand: every table the application owns (a new one is added here on purpose).
@@ -69,7 +69,7 @@ def _check_chain(database_url: str | None, var_dir: Path) -> None:
         _personal_data_are_sealed_by_the_upgrade_and_opened_by_the_downgrade(app)
         if db.engine.dialect.name == "postgresql":  # transactional DDL: a failed revision is undone whole
             _a_sealing_that_failed_halfway_runs_again(app)
-        db.engine.dispose()
+        release_database()
 
 
 def _history_actors_survive_the_upgrade_and_back() -> None:

@@ -38,6 +38,7 @@ from tests.conftest import (
     case_action,
     csrf_token,
     current_status,
+    release_database,
     run_due_jobs,
     run_job,
     status_of,
@@ -560,7 +561,7 @@ def test_a_real_worker_sends_exactly_one_mail_after_the_server_comes_back(
             db.session.remove()
             if database_url:
                 empty_tables()
-            db.engine.dispose()
+            release_database()
 
 
 @pytest.fixture(

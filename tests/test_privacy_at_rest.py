@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from intake.extensions import db, limiter
 from intake.reports.models import EvidenceFile, Report
-from tests.conftest import SignIn, case_action, csrf_token, run_due_jobs, run_job
+from tests.conftest import SignIn, case_action, csrf_token, release_database, run_due_jobs, run_job
 from tests.factories import png_bytes, report_payload
 
 PHONE_DIGITS = "661987654"
@@ -230,7 +230,7 @@ def test_a_breached_rate_limit_logs_no_address(tmp_path: Path, caplog: pytest.Lo
         ]
         stored = " ".join(str(key) for key in limiter.storage.storage)  # the memory storage's counters
         db.session.remove()
-        db.engine.dispose()
+        release_database()
     assert answers == [404, 404, 429]
     assert stored and "127.0.0.1" not in stored
     assert "127.0.0.1" not in caplog.text and "BLG-2222-2222" not in caplog.text

@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_migrate import upgrade
 from markupsafe import escape
 
-from intake.extensions import db
-from tests.conftest import build_app, csrf_token
+from tests.conftest import build_app, csrf_token, release_database
 from tests.factories import DESCRIPTION_AR, form_data, report_payload
 
 TOO_MANY = _l("Too many attempts. Wait a minute, then try again.")
@@ -36,7 +35,7 @@ def limited_app(var_dir: Path, **config: object) -> Iterator[Flask]:
     # No app context stays open around the requests: each gets its own `g`, as in production.
     yield app
     with app.app_context():
-        db.engine.dispose()
+        release_database()
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from tests.conftest import (
     build_app,
     csrf_token,
     empty_tables,
+    release_database,
 )
 from tests.test_rate_limits import limited_app
 
@@ -50,7 +51,7 @@ def required(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> It
         yield app
         db.session.remove()
         empty_tables()
-        db.engine.dispose()
+        release_database()
 
 
 def _code(secret: str, steps_ahead: int = 0) -> str:

@@ -158,9 +158,11 @@ RAW_SQL_WRITES = re.compile(
 
 
 def _names_report(node: ast.AST, model: str = "Report") -> bool:
-    """`Report` or `Report.__table__`."""
+    """`Report`, `Report.__table__` or `table_of(Report)`."""
     if isinstance(node, ast.Attribute) and node.attr == "__table__":
         node = node.value
+    if isinstance(node, ast.Call) and _called(node) == "table_of" and len(node.args) == 1:
+        node = node.args[0]
     return isinstance(node, ast.Name) and node.id == model
 
 

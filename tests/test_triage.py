@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text, update
 from intake.extensions import db
 from intake.outbox.kinds import job_kind
 from intake.outbox.models import OutboxJob
+from intake.outbox.publisher import publisher
 from intake.outbox.services import dead_jobs, mark_dead, requeue_waiting_work, task_id_for
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.forms import ReportForm
@@ -27,7 +28,7 @@ from intake.triage.models import GroupMember, IdentifierGroup, TriageDecision
 from intake.triage.rules import RULES_VERSION
 from intake.types import utcnow
 from intake.unit_of_work import commit
-from tests.conftest import at_once, build_app, empty_tables, replace_job_service, run_job
+from tests.conftest import at_once, build_app, empty_tables, release_database, replace_job_service, run_job
 from tests.factories import DESCRIPTION_AR, form_data, png_bytes, report_payload
 
 SCAM_URL = "https://livraison-colis-ma.example/suivi?utm_source=sms&id=1"
@@ -186,7 +187,7 @@ def test_concurrent_runs_have_one_effect(tmp_path: Path, postgres_url: str) -> N
             == 2
         )
         empty_tables()
-        db.engine.dispose()
+        release_database()
 
 
 @pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
@@ -300,6 +301,7 @@ def test_dead_jobs_are_listed_and_retried_from_the_cli(app: Flask, tmp_path: Pat
     assert runner.invoke(args=["jobs", "retry"]).exit_code != 0  # ids or --all, never by accident
     retried = runner.invoke(args=["jobs", "retry", str(job_id)])
     assert retried.exit_code == 0 and "1 job(s) queued again." in retried.output
+    assert publisher(app).wait_idle()  # as the command's process does before it exits
     db.session.expire_all()
     job = db.session.get(OutboxJob, job_id)
     assert job is not None and job.dead_at is None and job.published_at is not None

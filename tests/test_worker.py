@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from intake.extensions import db
 from intake.outbox.models import OutboxJob
+from intake.outbox.publisher import publisher
 from tests.conftest import csrf_token, status_of
 from tests.factories import form_data, report_payload
 from tests.processes import celery_worker, log_tail, wait_for
@@ -71,6 +72,7 @@ def test_job_that_missed_the_broker_is_published_by_beat(
     monkeypatch.setattr(celery, "send_task", broker_down)
     created = app.test_client().post("/api/v1/reports", json=report_payload())
     assert created.status_code == 201
+    assert publisher(app).wait_idle()
     assert db.session.scalar(select(OutboxJob.published_at)) is None
     monkeypatch.undo()
 

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 
 from intake import create_app
 from intake.extensions import db
 from intake.notifications.channels import announce_channels
+from intake.outbox.publisher import EXIT_WAIT_SECONDS, publisher
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
@@ -17,6 +18,12 @@ def fresh_connections_in_each_child(**_: Any) -> None:
     """A forked pool process must not share the parent's pooled database connections."""
     with flask_app.app_context():
         db.engine.dispose(close=False)
+
+
+@worker_process_shutdown.connect
+def send_what_the_child_queued(**_: Any) -> None:
+    """A pool process ends with os._exit (no atexit): the jobs its tasks queued are sent first."""
+    publisher(flask_app).wait_idle(EXIT_WAIT_SECONDS)
 
 
 @worker_ready.connect

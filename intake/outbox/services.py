@@ -1,4 +1,4 @@
-"""Write jobs beside the data they concern, hand them to the broker after the commit, keep the ones
+"""Write jobs beside the data they concern, hand them to the publisher after the commit, keep the ones
 that kept failing visible (dead letters) until someone retries them, and queue again whatever work
 was left undone (the reconciler)."""
 
@@ -11,13 +11,27 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, String, cast, event, exists, literal, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    event,
+    exists,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, SessionTransaction
 
 from intake.extensions import db
 from intake.outbox.kinds import JobKind, job_kind, job_kinds
 from intake.outbox.models import OutboxJob
-from intake.types import utcnow
+from intake.outbox.publisher import ReadyJob, mark_published, publisher
+from intake.types import table_of, utcnow
 
 log = logging.getLogger(__name__)
 RELAY_BATCH = 200
@@ -25,27 +39,53 @@ RECONCILE_BATCH = 500
 TASK_ID_PREFIX = "outbox-"
 MAX_ERROR_LENGTH = 2000
 _QUEUED = "outbox.queued"  # in Session.info: the jobs added in the current unit of work
+_OUTBOX = table_of(OutboxJob)
+_INSERT_JOB = insert(_OUTBOX).returning(_OUTBOX.c.id)
 
 
-def enqueue(kind_name: str, subject_id: int, *, not_before: datetime | None = None) -> OutboxJob:
+@dataclass(frozen=True)
+class QueuedJob:
+    """A job written in the current unit of work (the row itself is not loaded as an object)."""
+
+    id: int
+    task: str
+    args: list[Any]
+    subject: str | None
+    available_at: datetime | None
+
+    def ready(self) -> ReadyJob:
+        return ReadyJob(self.id, self.task, self.args, task_id_for(self.id))
+
+
+def enqueue(kind_name: str, subject_id: int, *, not_before: datetime | None = None) -> QueuedJob:
     """Add a job to the current transaction; it exists only if the transaction commits, and is
     published after that commit (never before `not_before`, when given)."""
     kind = job_kind(kind_name)
-    job = OutboxJob(
-        task=kind.task, args=[subject_id], subject=kind.subject(subject_id), available_at=not_before
-    )
-    db.session.add(job)
+    subject = kind.subject(subject_id)
+    values = {"task": kind.task, "args": [subject_id], "subject": subject, "available_at": not_before}
+    job_id = db.session.execute(_INSERT_JOB, values).scalar_one()
+    job = QueuedJob(job_id, kind.task, [subject_id], subject, not_before)
     db.session.info.setdefault(_QUEUED, []).append(job)
     return job
 
 
-def take_queued_job_ids() -> list[int]:
-    """The ids of the jobs added in this unit of work (flushed first), forgotten once taken."""
-    queued: list[OutboxJob] = db.session.info.pop(_QUEUED, [])
-    if not queued:
-        return []
-    db.session.flush()
-    return [job.id for job in queued if job.id is not None]
+def take_ready_jobs() -> list[ReadyJob]:
+    """The jobs written in this unit of work that are due now, forgotten once taken: the caller
+    hands them to the publisher after its COMMIT. Jobs for later are left to beat's relay."""
+    queued: list[QueuedJob] = db.session.info.pop(_QUEUED, [])
+    now = utcnow()
+    return [job.ready() for job in queued if job.available_at is None or job.available_at <= now]
+
+
+def publish_after_commit(jobs: list[ReadyJob]) -> None:
+    """Give the committed jobs to the publisher's thread; the request does not wait for the broker.
+    Whatever happens here, the commit stands: a job the publisher could not take is beat's."""
+    if not jobs:
+        return
+    try:
+        publisher().hand_over(jobs)
+    except Exception:
+        log.warning("outbox: %s job(s) left to beat's relay", len(jobs), exc_info=True)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -74,31 +114,34 @@ def _serialise_relays() -> None:
         db.session.execute(text("UPDATE outbox SET attempts = attempts WHERE 0"))
 
 
-def relay_pending(ids: Iterable[int] | None = None, limit: int = RELAY_BATCH) -> int:
-    """Publish unpublished jobs that are due (at least once) and mark them; returns how many were
-    published. A job whose publication fails stays pending for the next run.
+def relay_pending(limit: int = RELAY_BATCH, grace: float | None = None) -> int:
+    """Publish the jobs that are due and that nobody published (at least once), and mark them;
+    returns how many were published. A job whose publication fails stays pending for the next run.
 
-    The relay is a unit of work of its own (it runs after a commit, or from beat), so it commits:
-    a job is marked published only once the broker took it.
+    Run by beat. A job due at once is the publisher's for OUTBOX_RELAY_GRACE seconds after it was
+    written (`grace` overrides it); a job for later is relayed as soon as it is due. The relay is a
+    unit of work of its own, so it commits: a job is marked published only once the broker took it.
     """
     celery = current_app.extensions["celery"]
+    now = utcnow()
+    settled = now - timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE"] if grace is None else grace)
     _serialise_relays()
-    query = (
+    jobs = db.session.scalars(
         select(OutboxJob)
         .where(
             OutboxJob.published_at.is_(None),
             OutboxJob.dead_at.is_(None),
-            or_(OutboxJob.available_at.is_(None), OutboxJob.available_at <= utcnow()),
+            or_(
+                and_(OutboxJob.available_at.is_(None), OutboxJob.created_at <= settled),
+                OutboxJob.available_at <= now,
+            ),
         )
         .order_by(OutboxJob.id)
         .limit(limit)
-    )
-    if ids is not None:
-        query = query.where(OutboxJob.id.in_(list(ids)))
-    jobs = db.session.scalars(query.with_for_update(skip_locked=True)).all()
-    published = 0
+        .with_for_update(skip_locked=True)
+    ).all()
+    sent: list[int] = []
     for job in jobs:
-        job.attempts += 1
         try:
             celery.send_task(job.task, args=job.args, task_id=task_id_for(job.id))
         except Exception:
@@ -106,19 +149,11 @@ def relay_pending(ids: Iterable[int] | None = None, limit: int = RELAY_BATCH) ->
                 "outbox: could not publish job %s (%s); it stays pending", job.id, job.task, exc_info=True
             )
             break
-        job.published_at = utcnow()
-        published += 1
+        sent.append(job.id)
+    if sent:
+        db.session.execute(mark_published(sent))
     db.session.commit()
-    return published
-
-
-def relay_after_commit(job_ids: list[int]) -> None:
-    """Best effort right after a unit of work's commit; beat's relay catches whatever this misses."""
-    try:
-        relay_pending(job_ids)
-    except Exception:
-        db.session.rollback()
-        log.warning("outbox: relay after commit failed; beat will publish", exc_info=True)
+    return len(sent)
 
 
 def mark_dead(task_id: str | None, error: BaseException) -> int | None:
@@ -176,7 +211,10 @@ def retry_dead(job_ids: Iterable[int] | None = None) -> int:
         job.dead_at = None
         job.published_at = None
         job.available_at = None
-    db.session.info.setdefault(_QUEUED, []).extend(jobs)
+        job.created_at = utcnow()  # the publisher's again, for OUTBOX_RELAY_GRACE
+    db.session.info.setdefault(_QUEUED, []).extend(
+        QueuedJob(job.id, job.task, job.args, job.subject, None) for job in jobs
+    )
     return len(jobs)
 
 

@@ -122,8 +122,15 @@ class SealedField:
             owner.__sealed_fields__ = []  # type: ignore[attr-defined]
         owner.__sealed_fields__.append(self)  # type: ignore[attr-defined]
 
+    def sealed(self, clear: str | None, identity: object) -> str | None:
+        """The column's value for `clear` in the row whose identity (what `binding` would return)
+        is `identity`: for rows written by an INSERT statement rather than as objects."""
+        return None if clear is None else seal(clear, self._place(identity))
+
     def place_of(self, row: Any) -> str:
-        identity = self.binding(row)
+        return self._place(self.binding(row))
+
+    def _place(self, identity: object) -> str:
         if not identity:
             raise ValueError(f"{self.place}: the row's identity must be set before a sealed value")
         return f"{self.place}:{identity}"

@@ -16,17 +16,29 @@ RECEIPT_GROUPS = 6  # 24 characters of a 29-letter alphabet: about 116 bits of r
 _DUMMY_HASH = hashlib.sha256(b"no such report").hexdigest()
 
 
+_ACCEPTED_BYTE_BELOW = 256 - 256 % len(ALPHABET)  # so that every letter is equally likely
+
+
 def _random_chars(count: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(count))
+    """`count` letters of ALPHABET from the system's CSPRNG, in one call to it (secrets.choice
+    makes one per letter); bytes at or above the last multiple of the alphabet's size are dropped."""
+    chars: list[str] = []
+    while len(chars) < count:
+        chars += [
+            ALPHABET[b % len(ALPHABET)] for b in secrets.token_bytes(count * 2) if b < _ACCEPTED_BYTE_BELOW
+        ]
+    return "".join(chars[:count])
 
 
 def new_reference() -> str:
     """`BLG-7KQ4-M9XD`: random, never sequential (it must not reveal how many reports exist)."""
-    return f"BLG-{_random_chars(4)}-{_random_chars(4)}"
+    chars = _random_chars(8)
+    return f"BLG-{chars[:4]}-{chars[4:]}"
 
 
 def new_receipt() -> str:
-    return "-".join(_random_chars(4) for _ in range(RECEIPT_GROUPS))
+    chars = _random_chars(4 * RECEIPT_GROUPS)
+    return "-".join(chars[i : i + 4] for i in range(0, len(chars), 4))
 
 
 def clean_reference(text: str) -> str:

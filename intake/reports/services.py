@@ -8,11 +8,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake.extensions import db
-from intake.outbox.services import relay_after_commit, take_queued_job_ids
+from intake.outbox.services import publish_after_commit, take_ready_jobs
 from intake.privacy.blind import blind_index, suspect_index
 from intake.privacy.requests import latest_request, request_erasure
 from intake.privacy.sealing import new_seal_id
@@ -33,10 +33,16 @@ from intake.reports.submission import ReportSubmission
 from intake.reports.uploads import CheckedUpload
 from intake.taxonomy import CATEGORY_BY_CODE
 from intake.triage.services import queue_evidence_check, queue_triage
-from intake.types import utcnow
+from intake.types import table_of, utcnow
 
 log = logging.getLogger(__name__)
 _REFERENCE_ATTEMPTS = 5
+_REPORTS = table_of(Report)
+_SUSPECTS = table_of(SuspectIdentifier)
+_EVIDENCE = table_of(EvidenceFile)
+_INSERT_REPORT = insert(_REPORTS).returning(_REPORTS.c.id)
+_INSERT_SUSPECTS = insert(_SUSPECTS)
+_INSERT_EVIDENCE = insert(_EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -49,50 +55,68 @@ class FiledReport:
     slip: SlipTicket | None = None
 
 
-def _build_report(
-    submission: ReportSubmission, language: str, channel: str, reference: str, receipt: str
-) -> Report:
-    now = utcnow()
-    report = Report(
-        reference=reference,
-        receipt_hash=hash_receipt(receipt),
-        category=submission.category,
-        incident_date=submission.incident_date,
-        description=submission.description,
-        region=submission.region,
-        loss_amount=submission.loss_amount,
-        loss_currency=submission.loss_currency,
-        language=language,
-        channel=channel,
-        anonymous=submission.anonymous,
-        reporter_name=submission.reporter_name,
-        reporter_email=submission.reporter_email,
-        reporter_phone=submission.reporter_phone,
-        reporter_email_index=blind_index("reporter_email", submission.reporter_email)
-        if submission.reporter_email
-        else None,
-        reporter_phone_index=blind_index("reporter_phone", submission.reporter_phone)
-        if submission.reporter_phone
-        else None,
-        notify_email=submission.notify_email,
-        notify_sms=submission.notify_sms,
-        consented_at=now,
-        status=ReportStatus.RECEIVED.value,
-        created_at=now,
-        updated_at=now,
-        last_event_at=now,
-    )
-    report.suspects = [
-        SuspectIdentifier(
-            kind=entry.kind,
-            value=entry.value,
-            normalised=entry.normalised,
-            blind_index=suspect_index(entry.kind, entry.normalised),
+def _report_row(
+    submission: ReportSubmission, language: str, channel: str, reference: str, receipt: str, now: datetime
+) -> dict[str, Any]:
+    """The report's columns; personal data sealed and bound to the reference, as the model seals them."""
+    email, phone = submission.reporter_email, submission.reporter_phone
+    return {
+        "reference": reference,
+        "receipt_hash": hash_receipt(receipt),
+        "category": submission.category,
+        "incident_date": submission.incident_date,
+        "description": Report.description.sealed(submission.description, reference),
+        "region": submission.region,
+        "loss_amount": submission.loss_amount,
+        "loss_currency": submission.loss_currency,
+        "language": language,
+        "channel": channel,
+        "anonymous": submission.anonymous,
+        "reporter_name": Report.reporter_name.sealed(submission.reporter_name, reference),
+        "reporter_email": Report.reporter_email.sealed(email, reference),
+        "reporter_phone": Report.reporter_phone.sealed(phone, reference),
+        "reporter_email_index": blind_index("reporter_email", email) if email else None,
+        "reporter_phone_index": blind_index("reporter_phone", phone) if phone else None,
+        "notify_email": submission.notify_email,
+        "notify_sms": submission.notify_sms,
+        "consented_at": now,
+        "status": ReportStatus.RECEIVED.value,
+        "created_at": now,
+        "updated_at": now,
+        "last_event_at": now,
+    }
+
+
+def _suspect_rows(submission: ReportSubmission, report_id: int) -> list[dict[str, Any]]:
+    rows = []
+    for entry in submission.suspects:
+        seal_id = new_seal_id()
+        rows.append(
+            {
+                "report_id": report_id,
+                "seal_id": seal_id,
+                "kind": entry.kind,
+                "value": SuspectIdentifier.value.sealed(entry.value, seal_id),
+                "normalised": SuspectIdentifier.normalised.sealed(entry.normalised, seal_id),
+                "blind_index": suspect_index(entry.kind, entry.normalised),
+            }
         )
-        for entry in submission.suspects
+    return rows
+
+
+def _evidence_rows(files: list[EvidenceFile], report_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "report_id": report_id,
+            "seal_id": item.seal_id,  # the file is bound to it
+            "original_name": item.original_name_sealed,
+            "stored_name": item.stored_name,
+            "size": item.size,
+            "media_type": item.media_type,
+            "sha256": item.sha256,
+        }
+        for item in files
     ]
-    record_filing(report, now)
-    return report
 
 
 def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) -> list[EvidenceFile]:
@@ -131,7 +155,7 @@ def _commit_keeping_evidence(
     everything (the connection dropped after the server committed), and `proof` selects a row that
     only a successful commit writes. The evidence files are removed only when the database says
     nothing was stored; if it cannot say, they are kept, and the error goes on."""
-    job_ids = take_queued_job_ids()
+    jobs = take_ready_jobs()
     try:
         db.session.commit()
     except BaseException:
@@ -141,8 +165,7 @@ def _commit_keeping_evidence(
         if not committed:
             raise
         log.warning("the commit raised, but what it wrote is stored")
-    if job_ids:
-        relay_after_commit(job_ids)
+    publish_after_commit(jobs)
 
 
 def _found(proof: Select[Any]) -> bool | None:
@@ -184,41 +207,33 @@ def file_report(
 def _add_report(
     submission: ReportSubmission, language: str, channel: str, stored: list[EvidenceFile], hold: bool
 ) -> FiledReport:
-    """Flush the report, its job and (if asked) its slip; everything returned is read before COMMIT,
-    because afterwards a worker may already be changing the row."""
+    """Write the report and its rows, its job and (if asked) its slip, by a few INSERT statements
+    (identifiers and files in one each); everything returned is known before COMMIT, because
+    afterwards a worker may already be changing the row."""
+    now = utcnow()
     for _attempt in range(_REFERENCE_ATTEMPTS):
         receipt = new_receipt()
-        report = _build_report(submission, language, channel, new_reference(), receipt)
-        report.evidence = stored
-        db.session.add(report)
+        row = _report_row(submission, language, channel, new_reference(), receipt, now)
         try:
-            db.session.flush()
+            report_id = db.session.execute(_INSERT_REPORT, row).scalar_one()
         except IntegrityError:
             db.session.rollback()
-            if not _reference_taken(report.reference):
+            if not _reference_taken(row["reference"]):
                 raise  # some other constraint: not something a new reference would fix
-            stored = [_detached_copy(item) for item in stored]  # about one in 10^11: draw again
-            continue
-        queue_triage(report.id)
+            continue  # about one in 10^11: draw again
+        if submission.suspects:
+            db.session.execute(_INSERT_SUSPECTS, _suspect_rows(submission, report_id))
+        if stored:
+            db.session.execute(_INSERT_EVIDENCE, _evidence_rows(stored, report_id))
+        record_filing(report_id, now)
+        queue_triage(report_id)
         slip = hold_receipt(receipt) if hold else None
-        db.session.flush()
-        return FiledReport(report.id, report.reference, receipt, report.status, report.category, slip)
+        return FiledReport(report_id, row["reference"], receipt, row["status"], row["category"], slip)
     raise RuntimeError("could not draw a unique reference")
 
 
 def _reference_taken(reference: str) -> bool:
     return db.session.scalar(select(Report.id).where(Report.reference == reference)) is not None
-
-
-def _detached_copy(item: EvidenceFile) -> EvidenceFile:
-    return EvidenceFile(
-        seal_id=item.seal_id,  # the file stays bound to it
-        original_name_sealed=item.original_name_sealed,
-        stored_name=item.stored_name,
-        size=item.size,
-        media_type=item.media_type,
-        sha256=item.sha256,
-    )
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from intake.extensions import db
+from intake.privacy.sealing import new_seal_id
 from intake.reports.events import record_event
 from intake.reports.models import (
     ActorKind,
@@ -30,7 +31,7 @@ from intake.reports.models import (
 )
 from intake.reports.workflow import MESSAGE_REQUIRED, REASON_REQUIRED, may_move
 from intake.stats.status_counts import count_change
-from intake.types import utcnow
+from intake.types import table_of, utcnow
 
 # Columns a change may set besides the status; never the status, the version or timestamps.
 _AMENDABLE = frozenset({"assigned_to_id", "citizen_replied_at"})
@@ -62,6 +63,9 @@ class Actor:
         return (self.role or "") if self.kind is ActorKind.STAFF else self.kind.value
 
 
+_INSERT_HISTORY = insert(table_of(StatusChange))
+
+
 class StatusConflict(Exception):
     """The report changed since the actor read it (another officer, the citizen, a second delivery
     of a triage job): nothing was written."""
@@ -76,17 +80,30 @@ class StatusRefused(ValueError):
         self.code = code
 
 
-def record_filing(report: Report, at: datetime) -> None:
-    """The first step of a new report's history (received, from the citizen), added with the report."""
-    report.history = [
-        StatusChange(
-            from_status=None,
-            to_status=ReportStatus.RECEIVED.value,
-            changed_at=at,
-            actor_kind=ActorKind.CITIZEN.value,
-        )
-    ]
-    count_change(None, ReportStatus.RECEIVED.value)
+def record_filing(report_id: int, at: datetime) -> None:
+    """The first step of a new report's history (received, from the citizen), written with the report."""
+    _record_step(report_id, None, ReportStatus.RECEIVED.value, at, Actor.citizen(), None)
+
+
+def _record_step(
+    report_id: int, source: str | None, to: str, at: datetime, actor: Actor, note: str | None
+) -> None:
+    """One step of the history and its count: one INSERT each, no object made."""
+    seal_id = new_seal_id()
+    db.session.execute(
+        _INSERT_HISTORY,
+        {
+            "report_id": report_id,
+            "seal_id": seal_id,
+            "from_status": source,
+            "to_status": to,
+            "changed_at": at,
+            "actor_kind": actor.kind.value,
+            "actor_staff_id": actor.staff_id,
+            "public_note": StatusChange.public_note.sealed(note, seal_id),
+        },
+    )
+    count_change(source, to)
 
 
 def move(
@@ -117,18 +134,7 @@ def move(
         raise StatusRefused("message")
     now = utcnow()
     _write(report, expected_version, now, status=to, **values)
-    count_change(source, to)
-    db.session.add(
-        StatusChange(
-            report_id=report.id,
-            from_status=source,
-            to_status=to,
-            changed_at=now,
-            actor_kind=actor.kind.value,
-            actor_staff_id=actor.staff_id,
-            public_note=reason,
-        )
-    )
+    _record_step(report.id, source, to, now, actor, reason)
     if message:
         author = "citizen" if actor.kind is ActorKind.CITIZEN else "officer"
         db.session.add(ReportMessage(report_id=report.id, author=author, body=message, created_at=now))

@@ -53,6 +53,16 @@ def label(dimension: str, code: str) -> str:
 
 
 def labelled(rows: Iterable[CountRow], suppress_below: int | None) -> Iterator[dict[str, Any]]:
+    """The rows with their labels; each label is looked up once per export (a month at national
+    scale has a thousand rows but a few dozen codes)."""
+    labels: dict[tuple[str, str], str] = {}
+
+    def cached(dimension: str, code: str) -> str:
+        key = (dimension, code)
+        if key not in labels:
+            labels[key] = label(dimension, code)
+        return labels[key]
+
     for row in rows:
         yield {
             "month": row.month,
@@ -60,9 +70,9 @@ def labelled(rows: Iterable[CountRow], suppress_below: int | None) -> Iterator[d
             "region": row.region,
             "status": row.status,
             "count": shown_count(row.count, suppress_below),
-            "category_label": label("category", row.category),
-            "region_label": label("region", row.region),
-            "status_label": label("status", row.status),
+            "category_label": cached("category", row.category),
+            "region_label": cached("region", row.region),
+            "status_label": cached("status", row.status),
         }
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, select, union_all
+from sqlalchemy import delete, func, insert, select, union_all
 
 from intake.extensions import db
 from intake.reports.models import Report
 from intake.stats.models import StatusCount, StatusCountDelta
+from intake.types import table_of
+
+_INSERT_DELTAS = insert(table_of(StatusCountDelta))
 
 
 def count_change(from_status: str | None, to_status: str) -> None:
     """Record that one report left `from_status` (None: a new report) for `to_status`."""
+    rows = [{"status": to_status, "delta": 1}]
     if from_status is not None:
-        db.session.add(StatusCountDelta(status=from_status, delta=-1))
-    db.session.add(StatusCountDelta(status=to_status, delta=1))
+        rows.append({"status": from_status, "delta": -1})
+    db.session.execute(_INSERT_DELTAS, rows)
 
 
 def current_counts(statuses: Iterable[str]) -> dict[str, int]:

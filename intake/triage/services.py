@@ -16,8 +16,7 @@ from sqlalchemy import Select, select, update
 
 from intake.clock import local_date
 from intake.extensions import db
-from intake.outbox.models import OutboxJob
-from intake.outbox.services import enqueue
+from intake.outbox.services import QueuedJob, enqueue
 from intake.reports.models import (
     PRIORITY_RANK,
     Report,
@@ -32,11 +31,11 @@ from intake.types import utcnow
 log = logging.getLogger(__name__)
 
 
-def queue_evidence_check(evidence_id: int) -> OutboxJob:
+def queue_evidence_check(evidence_id: int) -> QueuedJob:
     return enqueue("evidence", evidence_id)
 
 
-def queue_triage(report_id: int) -> OutboxJob:
+def queue_triage(report_id: int) -> QueuedJob:
     """Add the report's triage job to the current transaction."""
     return enqueue("triage", report_id)
 

@@ -1,0 +1,52 @@
+"""`make bench` keeps working: the whole benchmark at a tiny scale (BENCH_SCALE), on the real
+PostgreSQL and Redis, with gunicorn and a Celery worker, as `make bench` runs it at full scale.
+
+Only that it runs and loses nothing is checked here: ratios at this scale are noise, and figures
+belong to `make bench` (docs/benchmarks.md), never to a timed test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.processes import PROJECT_ROOT
+
+FIGURES = (
+    "submit_ratio",
+    "queue_flatness",
+    "deep_page_ratio",
+    "export_ratio",
+    "triage_flatness",
+    "lost_reports",
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.worker]
+
+
+def test_the_benchmark_runs_end_to_end_and_loses_nothing(postgres_url: str, redis_url: str) -> None:
+    env = {
+        **os.environ,
+        "BENCH_SCALE": "0.002",  # 100 then 2,000 reports
+        "REDIS_URL": redis_url,
+    }
+    env.pop("DATABASE_URL", None)  # the benchmark makes (and drops) its own database on the test server
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = dict(re.findall(r"^(\w+): ([0-9.]+)$", done.stdout, re.MULTILINE))
+    assert set(FIGURES) <= set(figures), done.stdout
+    assert list(figures)[-len(FIGURES) :] == list(FIGURES)  # the six figures come last, in order
+    assert figures["lost_reports"] == "0"
+    assert all(float(figures[name]) > 0 for name in FIGURES if name != "lost_reports"), done.stdout
+    assert "rate limits raised for the run" in done.stderr
