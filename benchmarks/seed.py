@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import itertools
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -217,10 +218,12 @@ class Seeder:
             }
             # Indexes are built once at the end when the load is larger than what is there.
             rebuilt = _drop_secondary_indexes(connection) if count > ids["reports"] else []
+            # Filing dates in the order a real table grows in (a month's reports sit together).
+            dates = iter(sorted(self.now - SPAN * self.rng.random() ** 1.3 for _ in range(count)))
             done = 0
             while done < count:
                 size = min(BATCH, count - done)
-                tables = self._batch(size, ids)
+                tables = self._batch(size, ids, dates)
                 with connection.cursor() as cursor:
                     self._write_groups(cursor)
                     for table, (columns, rows) in tables.items():
@@ -246,7 +249,7 @@ class Seeder:
                 connection.execute("CHECKPOINT")
 
     def _batch(
-        self, size: int, ids: dict[str, int]
+        self, size: int, ids: dict[str, int], dates: Iterator[datetime]
     ) -> dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
         rng = self.rng
         reports, suspects, history, decisions, members = [], [], [], [], []
@@ -255,7 +258,7 @@ class Seeder:
             report_id = ids["reports"]
             ids["reports"] += 1
             reference = _reference(report_id)
-            created = self.now - SPAN * rng.random() ** 1.3  # more in the recent months
+            created = next(dates)  # more in the recent months
             category = rng.choices(*self._categories)[0]
             region = rng.choices(*self._regions)[0] if rng.random() < 0.93 else None
             language = rng.choices(*self._languages)[0]

@@ -74,7 +74,7 @@ class CountRow:
 def monthly_counts_query(month: Month) -> Select[str, str | None, str, int]:
     start, end = month.bounds()
     return (
-        select(Report.category, Report.region, Report.status, func.count(Report.id))
+        select(Report.category, Report.region, Report.status, func.count())
         .where(Report.created_at >= start, Report.created_at < end)
         .group_by(Report.category, Report.region, Report.status)
         .order_by(Report.category, Report.region, Report.status)
@@ -100,7 +100,7 @@ def breakdown(months: list[Month], dimension: str) -> list[tuple[str, int]]:
     }[dimension]
     start, end = months[0].bounds()[0], months[-1].bounds()[1]
     rows = db.session.execute(
-        select(column, func.count(Report.id))
+        select(column, func.count())
         .where(Report.created_at >= start, Report.created_at < end)
         .group_by(column)
         .order_by(column)
