@@ -4,7 +4,7 @@ transaction is its own.
 The unit of work commits its jobs with its data, then gives their ids, tasks and arguments (which
 it already has: nothing is read back) to the publisher and returns. The publisher's thread sends
 whatever has gathered at once, and marks what it sent as published with one UPDATE every half second
-(or every BATCH jobs), in a connection of its own.
+(or every BATCH jobs), on a pooled connection of its own thread.
 A job it could not send, or sent but could not mark (the process died, the database blinked), stays
 pending: beat's relay sends it once it is older than OUTBOX_RELAY_GRACE. A job sent twice does
 nothing the second time: every task checks its subject's state first.
@@ -132,22 +132,7 @@ class Publisher:
         return True
 
     def _send(self, batch: list[ReadyJob]) -> list[int]:
-        """Publish through one producer (one broker connection for the batch); the ids sent. At the
-        first failure the rest is left to beat (the broker is likely down)."""
-        if not batch:
-            return []
-        celery = self.app.extensions["celery"]
-        sent: list[int] = []
-        try:
-            with celery.producer_or_acquire() as producer:
-                for job in batch:
-                    celery.send_task(job.task, args=job.args, task_id=job.task_id, producer=producer)
-                    sent.append(job.id)
-        except Exception:
-            log.warning(
-                "outbox: could not publish %s job(s); beat will", len(batch) - len(sent), exc_info=True
-            )
-        return sent
+        return send_jobs(self.app.extensions["celery"], batch)
 
     def _mark(self, job_ids: list[int]) -> list[int]:
         """One UPDATE for everything sent since the last one; the ids it could not mark (kept for
@@ -161,6 +146,23 @@ class Publisher:
             log.warning("outbox: could not mark %s job(s) as published", len(job_ids), exc_info=True)
             return job_ids
         return []
+
+
+def send_jobs(celery: Any, jobs: list[ReadyJob]) -> list[int]:
+    """Publish through one producer (one broker connection for them all); the ids sent. At the
+    first failure the rest is left for later (the broker is likely down). The publisher and beat's
+    relay both send this way."""
+    if not jobs:
+        return []
+    sent: list[int] = []
+    try:
+        with celery.producer_or_acquire() as producer:
+            for job in jobs:
+                celery.send_task(job.task, args=job.args, task_id=job.task_id, producer=producer)
+                sent.append(job.id)
+    except Exception:
+        log.warning("outbox: could not publish %s job(s); beat will", len(jobs) - len(sent), exc_info=True)
+    return sent
 
 
 def mark_published(job_ids: list[int]) -> Update:

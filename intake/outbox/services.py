@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from intake.extensions import db
 from intake.outbox.kinds import JobKind, job_kind, job_kinds
 from intake.outbox.models import OutboxJob
-from intake.outbox.publisher import ReadyJob, mark_published, publisher
+from intake.outbox.publisher import ReadyJob, mark_published, publisher, send_jobs
 from intake.types import table_of, utcnow
 
 log = logging.getLogger(__name__)
@@ -140,16 +140,7 @@ def relay_pending(limit: int = RELAY_BATCH, grace: float | None = None) -> int:
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
-    sent: list[int] = []
-    for job in jobs:
-        try:
-            celery.send_task(job.task, args=job.args, task_id=task_id_for(job.id))
-        except Exception:
-            log.warning(
-                "outbox: could not publish job %s (%s); it stays pending", job.id, job.task, exc_info=True
-            )
-            break
-        sent.append(job.id)
+    sent = send_jobs(celery, [ReadyJob(job.id, job.task, job.args, task_id_for(job.id)) for job in jobs])
     if sent:
         db.session.execute(mark_published(sent))
     db.session.commit()
