@@ -40,12 +40,26 @@ run: migrate
 	@echo "Blagh on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	exec $(BIN)/honcho start --port $(PORT)
 
-# Chromium for the browser tests (Debian's package; Playwright drives it, it downloads nothing).
-browser:
+# What the browser tests need, from Debian and npm (nothing is downloaded at test time): Chromium,
+# which Playwright drives; a Java runtime and the Nu HTML Checker (vnu-jar), kept in the virtualenv.
+VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
+VNU_VERSION := 26.9.27
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+
+browser: $(VNU_JAR)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed: browser tests will be skipped (they fail under CI=true)"; fi; }
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && $(APT_GET) default-jre-headless >/dev/null; \
+	  else echo "java is not installed: the HTML checks will be skipped (they fail under CI=true)"; fi; }
+
+$(VNU_JAR): | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --no-audit --no-fund --silent --prefix $(VENV)/node vnu-jar@$(VNU_VERSION); \
+	else echo "npm is not installed: the HTML checks will be skipped (they fail under CI=true)"; fi
 
 test: dev browser
 	$(MAKE) --no-print-directory check

@@ -43,7 +43,7 @@ from benchmarks.bare import BareReport
 from benchmarks.load import LoadResult, median, percentile, run_load
 from benchmarks.seed import Seeder, psycopg_url
 from benchmarks.servers import BARE_APP, SERVICE_APP, gunicorn
-from benchmarks.staff import Account, Session, make_account
+from benchmarks.staff import Session
 from intake import create_app
 from intake.extensions import db
 from intake.privacy.keys import generate_lines
@@ -53,6 +53,7 @@ from intake.unit_of_work import commit
 from tests.databases import create_throwaway_database, drop_throwaway_database
 from tests.factories import DESCRIPTION_AR, DESCRIPTION_DARIJA, DESCRIPTION_FR
 from tests.processes import celery_worker
+from tests.staff_accounts import Account, make_account
 
 SCALE = float(os.environ.get("BENCH_SCALE") or 1)
 SMALL = max(100, round(10_000 * SCALE))

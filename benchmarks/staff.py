@@ -1,45 +1,18 @@
-"""Staff accounts for a benchmark, and their sessions: made with the service's own functions, logged
-in over HTTP with a password and a TOTP code, as an officer or an admin would."""
+"""Staff sessions for a benchmark: logged in over HTTP with a password and a TOTP code, as an officer
+or an admin would (the accounts: tests.staff_accounts)."""
 
 from __future__ import annotations
 
 import html
 import http.cookiejar
 import re
-import secrets
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 
-import pyotp
-
-from intake.staff.second_factor import new_secret
-from intake.staff.services import create_staff
-from intake.types import utcnow
-from intake.unit_of_work import commit
+from tests.staff_accounts import Account
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _NEXT = re.compile(r'href="([^"]*[?&]after=[^"]+)"')
-
-
-@dataclass(frozen=True)
-class Account:
-    email: str
-    password: str
-    totp_secret: str
-
-
-def make_account(role: str) -> Account:
-    """A member of staff with the second factor on (inside an app context; committed)."""
-    email = f"bench-{role}@police.example.ma"
-    password = secrets.token_urlsafe(18)
-    staff = create_staff(email, f"Bench {role.title()}", role, password, "fr")
-    commit()
-    secret = new_secret()
-    staff.totp_secret = secret
-    staff.totp_enabled_at = utcnow()
-    commit()
-    return Account(email, password, secret)
 
 
 class Session:
@@ -64,7 +37,7 @@ class Session:
 
     def log_in(self, account: Account) -> None:
         self._post_form("/login", {"email": account.email, "password": account.password})
-        self._post_form("/login/code", {"code": pyotp.TOTP(account.totp_secret).now()})
+        self._post_form("/login/code", {"code": account.code()})
         if 'class="logout"' not in self.get("/officer/"):
             raise RuntimeError(f"could not log in as {account.email}")
 

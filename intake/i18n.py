@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, support
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal, get_currency_name
 from babel.units import format_unit
 from flask import Flask, current_app, g, request
@@ -84,6 +84,21 @@ def colon() -> str:
 def format_local_date(value: date) -> str:
     """`14 mars 2026` / `14 مارس 2026`: a calendar date in the reader's language."""
     return format_date(value, "long", locale=number_locale())
+
+
+def format_short_month(value: date) -> str:
+    """`mar.` / `مارس` (Arabic has no short month names): the month of `value` on a chart's axis,
+    standing alone (CLDR's stand-alone form, which some languages decline differently)."""
+    return format_date(value, "LLL", locale=number_locale())
+
+
+def format_month_year(value: date) -> str:
+    """`mars 2026` / `مارس 2026`: a month and its year, in the order of the reader's language."""
+    return format_skeleton("yMMMM", value, locale=number_locale())
+
+
+def format_year(value: date) -> str:
+    return format_date(value, "y", locale=number_locale())
 
 
 def format_file_size(size: int) -> str:

@@ -247,6 +247,23 @@ def replace_job_service(
     monkeypatch.setattr(intake.jobs, "JOB_KINDS", kinds)
 
 
+def insert_reports_by_sql(count: int) -> None:
+    """`count` bare reports written by one INSERT on PostgreSQL, two in three open, one filed a minute
+    before the next, then ANALYZE: for the tests that check a query plan on a large table."""
+    db.session.execute(
+        sa.text(
+            "INSERT INTO reports (reference, receipt_hash, category, incident_date, description, language, channel,"
+            " anonymous, consented_at, status, priority, priority_rank, created_at, updated_at, version)"
+            " SELECT 'BLG-' || lpad(to_hex(g), 9, '0'), md5(g::text), 'online_shopping_fraud', DATE '2026-11-01',"
+            " 'x', 'fr', 'api', true, now(), CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'triaged' END,"
+            " 'normal', g % 4, now() - (g || ' minutes')::interval, now(), 1 FROM generate_series(1, :count) g"
+        ),
+        {"count": count},
+    )
+    db.session.execute(sa.text("ANALYZE reports"))
+    db.session.commit()
+
+
 def status_of(reference: str) -> str | None:
     db.session.expire_all()
     status = db.session.scalar(select(Report.status).where(Report.reference == reference))

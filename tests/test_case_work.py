@@ -22,6 +22,7 @@ from tests.conftest import (
     case_action,
     csrf_token,
     current_status,
+    insert_reports_by_sql,
     run_job,
     version_of,
 )
@@ -241,17 +242,7 @@ def test_the_queue_reads_its_index_on_a_large_table(app: Flask, backend: str) ->
     """20,000 open reports: page 1 and a page deep in the queue both walk the partial index."""
     from sqlalchemy import text
 
-    db.session.execute(
-        text(
-            "INSERT INTO reports (reference, receipt_hash, category, incident_date, description, language, channel,"
-            " anonymous, consented_at, status, priority, priority_rank, created_at, updated_at, version)"
-            " SELECT 'BLG-' || lpad(to_hex(g), 9, '0'), md5(g::text), 'online_shopping_fraud', DATE '2026-11-01',"
-            " 'x', 'fr', 'api', true, now(), CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'triaged' END,"
-            " 'normal', g % 4, now() - (g || ' minutes')::interval, now(), 1 FROM generate_series(1, 20000) g"
-        )
-    )
-    db.session.execute(text("ANALYZE reports"))
-    db.session.commit()
+    insert_reports_by_sql(20_000)
     from intake.officer.queue import QueueFilters, queue_page
 
     first = queue_page(QueueFilters(assigned="all"), viewer_id=1)

@@ -1,5 +1,6 @@
-"""The triage queue: open reports, most urgent first, then oldest, a page at a time by keyset (the
-position of the last row seen), so that every page costs one index range whatever the table's size."""
+"""The triage queue: open reports, most urgent first then oldest (or by age alone), a page at a time
+by keyset (the position of the last row seen), so that every page costs one index range whatever the
+table's size."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, UnaryExpression, and_, func, or_, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 
 from intake.clock import end_of_day, start_of_day
 from intake.extensions import db
@@ -76,22 +81,75 @@ class QueuePage:
     erasure_requests: int = 0
 
 
-def encode_cursor(row: QueueRow, rank: int) -> str:
-    payload = json.dumps([rank, row.created_at.isoformat(), row.id])
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+@dataclass(frozen=True)
+class QueueOrder:
+    """One way to sort the queue: the key columns, walked ascending or descending. Each order has an
+    index whose columns are its key (the priority order `ix_reports_open_queue`, the age orders
+    `ix_reports_open_age`, read backwards for the newest first)."""
+
+    name: str
+    label: LazyString
+    columns: tuple[InstrumentedAttribute[Any], ...]
+    descending: bool = False
+
+    def sort(self) -> list[UnaryExpression[Any]]:
+        return [c.desc() if self.descending else c.asc() for c in self.columns]
+
+    def after(self, position: tuple[Any, ...]) -> ColumnElement[bool]:
+        """The rows that come after `position` in this order."""
+        key, seen = tuple_(*self.columns), tuple_(*position)
+        return key < seen if self.descending else key > seen
+
+    def position(self, report: Report) -> tuple[Any, ...]:
+        return tuple(getattr(report, c.key) for c in self.columns)
 
 
-def decode_cursor(cursor: str | None) -> tuple[int, datetime, int] | None:
+# The orders an officer may choose (`?sort=`); anything else is the default, most urgent first.
+QUEUE_ORDERS = {
+    order.name: order
+    for order in (
+        QueueOrder("priority", _l("Most urgent first"), (Report.priority_rank, Report.created_at, Report.id)),
+        QueueOrder("oldest", _l("Oldest first"), (Report.created_at, Report.id)),
+        QueueOrder("newest", _l("Newest first"), (Report.created_at, Report.id), descending=True),
+    )
+}
+DEFAULT_ORDER = QUEUE_ORDERS["priority"]
+
+
+def queue_order(name: str | None) -> QueueOrder:
+    return QUEUE_ORDERS.get(name or "", DEFAULT_ORDER)
+
+
+def encode_cursor(order: QueueOrder, report: Report) -> str:
+    values = [v.isoformat() if isinstance(v, datetime) else v for v in order.position(report)]
+    return base64.urlsafe_b64encode(json.dumps([order.name, *values]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, order: QueueOrder = DEFAULT_ORDER) -> tuple[Any, ...] | None:
+    """The position a cursor names, if it was made for this order; a tampered cursor, or one from
+    another order, starts again from the first page."""
     if not cursor:
         return None
     try:
-        rank, created, report_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        position = int(rank), datetime.fromisoformat(created), int(report_id)
+        name, *values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if name != order.name or len(values) != len(order.columns):
+            return None
+        return tuple(_key_value(c, v) for c, v in zip(order.columns, values, strict=True))
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         return None
-    if not (0 <= position[0] <= UNTRIAGED_RANK and 0 < position[2] < 2**62) or position[1].tzinfo is None:
-        return None  # a tampered cursor starts again from the first page
-    return position
+
+
+def _key_value(column: InstrumentedAttribute[Any], value: Any) -> int | datetime:
+    if column is Report.created_at:
+        instant = datetime.fromisoformat(value)
+        if instant.tzinfo is None:
+            raise ValueError("a position is an instant in UTC")
+        return instant
+    number = int(value)
+    low, high = (0, UNTRIAGED_RANK) if column is Report.priority_rank else (1, 2**62 - 1)
+    if not low <= number <= high:
+        raise ValueError("out of range")
+    return number
 
 
 def _search(text: str) -> ColumnElement[bool] | None:
@@ -118,15 +176,9 @@ def _search(text: str) -> ColumnElement[bool] | None:
     return Report.id.in_(matches)
 
 
-def queue_page(
-    filters: QueueFilters,
-    viewer_id: int,
-    cursor: str | None = None,
-    size: int = PAGE_SIZE,
-    visible: ColumnElement[bool] | None = None,
-) -> QueuePage:
-    """A page of the queue; `visible` is the viewer's need-to-know (intake.officer.need_to_know):
-    nothing outside it is ever listed, whatever the filters or the search."""
+def _conditions(
+    filters: QueueFilters, viewer_id: int, visible: ColumnElement[bool] | None
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Report.status.in_([s.value for s in OPEN_STATUSES])]
     if filters.erasure_requests:  # a request waits on closed reports too
         conditions = [
@@ -162,13 +214,24 @@ def queue_page(
     if filters.search:
         found = _search(filters.search.strip())
         conditions.append(found if found is not None else Report.id.is_(None))
-    position = decode_cursor(cursor)
-    query = select(Report).where(*conditions)
+    return conditions
+
+
+def queue_page(
+    filters: QueueFilters,
+    viewer_id: int,
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+    visible: ColumnElement[bool] | None = None,
+    order: QueueOrder = DEFAULT_ORDER,
+) -> QueuePage:
+    """A page of the queue; `visible` is the viewer's need-to-know (intake.officer.need_to_know):
+    nothing outside it is ever listed, whatever the filters or the search."""
+    query = select(Report).where(*_conditions(filters, viewer_id, visible))
+    position = decode_cursor(cursor, order)
     if position is not None:
-        query = query.where(tuple_(Report.priority_rank, Report.created_at, Report.id) > tuple_(*position))
-    reports = db.session.scalars(
-        query.order_by(Report.priority_rank, Report.created_at, Report.id).limit(size + 1)
-    ).all()
+        query = query.where(order.after(position))
+    reports = db.session.scalars(query.order_by(*order.sort()).limit(size + 1)).all()
     now = utcnow()
     rows = [
         QueueRow(
@@ -186,11 +249,22 @@ def queue_page(
         )
         for r in reports[:size]
     ]
-    next_cursor = None
-    if len(reports) > size:
-        last = reports[size - 1]
-        next_cursor = encode_cursor(rows[-1], last.priority_rank)
+    next_cursor = encode_cursor(order, reports[size - 1]) if len(reports) > size else None
     return QueuePage(rows, next_cursor, status_counts(), pending_erasure_requests())
+
+
+def next_case(
+    report: Report, viewer_id: int, visible: ColumnElement[bool] | None, order: QueueOrder = DEFAULT_ORDER
+) -> str | None:
+    """The reference of the case after `report` in the officer's queue (as it opens, unfiltered, in
+    `order`): one step along the order's index from the report's own position."""
+    query = (
+        select(Report.reference)
+        .where(*_conditions(QueueFilters(), viewer_id, visible), order.after(order.position(report)))
+        .order_by(*order.sort())
+        .limit(1)
+    )
+    return db.session.scalar(query)
 
 
 def status_counts() -> dict[str, int]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from babel.dates import format_timedelta
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
@@ -17,6 +18,7 @@ from intake.extensions import db
 from intake.i18n import number_locale
 from intake.officer import privacy
 from intake.officer.audit import record, trail
+from intake.officer.bidi import isolate_ltr, ltr
 from intake.officer.cases import (
     CaseError,
     Officer,
@@ -41,7 +43,16 @@ from intake.officer.labels import (
     status_name,
 )
 from intake.officer.need_to_know import may_act, readable, require_act, require_read
-from intake.officer.queue import QueueFilters, queue_page
+from intake.officer.queue import (
+    DEFAULT_ORDER,
+    QUEUE_ORDERS,
+    QueueFilters,
+    QueueOrder,
+    next_case,
+    queue_order,
+    queue_page,
+)
+from intake.officer.shortcuts import CASE_SHORTCUTS, QUEUE_SHORTCUTS
 from intake.privacy import holds, requests, retention
 from intake.reports.evidence import evidence_store
 from intake.reports.forms import SUSPECT_KIND_LABELS
@@ -57,6 +68,9 @@ from intake.triage.summary import evidence_download_name, triage_summary
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 ASSIGNED_CHOICES = ("mine_or_unassigned", "mine", "unassigned", "all")
+# The queue's arguments (its filters, its order, its page): nothing else is carried into its links.
+FILTERS = ("q", "status", "priority", "category", "region", "assigned", "from", "to", "campaign", "erasure")
+QUEUE_ARGUMENTS = frozenset((*FILTERS, "sort", "after"))
 
 
 def _code(name: str, known: Collection[str]) -> str | None:
@@ -100,24 +114,44 @@ def _date(text: str | None) -> date | None:
     return day if day is not None and _FIRST_DAY <= day <= _LAST_DAY else None
 
 
+def _order() -> QueueOrder:
+    """The queue's order from `?sort=`; an unknown one is the default."""
+    return queue_order(request.args.get("sort"))
+
+
+def _order_arguments(order: QueueOrder) -> dict[str, Any]:
+    """What a link adds to carry the officer's order (nothing for the default)."""
+    return {} if order is DEFAULT_ORDER else {"sort": order.name}
+
+
+def _queue_url(**changes: str | None) -> str:
+    """This queue's address with some arguments changed (None drops one)."""
+    arguments: dict[str, Any] = {k: v for k, v in request.args.items() if k in QUEUE_ARGUMENTS} | changes
+    return url_for(".queue", **{k: v for k, v in arguments.items() if v is not None})
+
+
 @bp.get("/")
 @roles(*ALL_STAFF)
 def queue() -> str:
-    filters = _filters()
+    filters, order = _filters(), _order()
     page = queue_page(
         filters,
         current_user.staff_id,
         request.args.get("after"),
         visible=readable(current_user.role, current_user.staff_id),
+        order=order,
     )
-    next_url = None
-    if page.next_cursor:
-        arguments: dict[str, object] = {**request.args.to_dict(), "after": page.next_cursor}
-        next_url = url_for(".queue", **arguments)  # type: ignore[arg-type]
     return render_template(
         "officer/queue.html",
         page=page,
-        next_url=next_url,
+        next_url=_queue_url(after=page.next_cursor) if page.next_cursor else None,
+        sort_urls={name: _queue_url(sort=name, after=None) for name in QUEUE_ORDERS},
+        order=order,
+        orders=QUEUE_ORDERS.values(),
+        order_arguments=_order_arguments(order),
+        shortcuts=QUEUE_SHORTCUTS,
+        staff_name=staff_names().get,
+        region_by_code=REGION_BY_CODE,
         filters=filters,
         statuses=OPEN_STATUSES,
         priorities=list(Priority),
@@ -138,10 +172,15 @@ def _officer() -> Officer:
 def _render_case(report: Report, status: int = 200, error: str | None = None) -> tuple[str, int]:
     with_trail = is_supervisor(current_user.role)
     names = staff_names()
+    visible = readable(current_user.role, current_user.staff_id)
+    order = _order()
     body = render_template(
         "officer/case.html",
         report=report,
-        summary=triage_summary(report.id, readable(current_user.role, current_user.staff_id)),
+        next_reference=next_case(report, current_user.staff_id, visible, order),
+        order_arguments=_order_arguments(order),
+        shortcuts=CASE_SHORTCUTS,
+        summary=triage_summary(report.id, visible),
         history=report.history,
         messages=report.messages,
         notes=notes(report.id),
@@ -234,7 +273,7 @@ def case_action(reference: str, action: str) -> ResponseReturnValue:
     except CaseError as error:
         db.session.rollback()
         return _render_case(report, 422, str(error.message))
-    return redirect(url_for(".case", reference=reference), code=303)
+    return redirect(url_for(".case", reference=reference, **_order_arguments(_order())), code=303)
 
 
 def _evidence_or_404(evidence_id: int, action: str) -> EvidenceFile:
@@ -271,6 +310,16 @@ def evidence_preview(evidence_id: int) -> Response:
         abort(404)
     record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
     return send_file(evidence_store().open(item.preview_name, item.seal_id), mimetype=item.media_type)
+
+
+@bp.app_template_filter("machine_datetime")
+def machine_datetime(value: datetime) -> str:
+    """A `datetime` attribute the HTML checker accepts: UTC, to the second (`2026-11-30T10:15:42+00:00`)."""
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+bp.add_app_template_filter(isolate_ltr, "isolate_ltr")
+bp.add_app_template_filter(ltr, "ltr")
 
 
 @bp.app_template_filter("age")

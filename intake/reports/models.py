@@ -169,6 +169,14 @@ class Report(Model):
             postgresql_where=text(OPEN_STATUSES_SQL),
             sqlite_where=text(OPEN_STATUSES_SQL),
         ),
+        # The same queue by age, oldest or newest first (read backwards): keyset pages on it too.
+        Index(
+            "ix_reports_open_age",
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_STATUSES_SQL),
+            sqlite_where=text(OPEN_STATUSES_SQL),
+        ),
         # Retention: closed reports not yet erased, by status and last change.
         Index(
             "ix_reports_retention",

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 
+from intake.i18n import select_locale, text_direction
 from intake.officer.audit import record
 from intake.officer.labels import priority_name
 from intake.reports.forms import SUSPECT_KIND_LABELS
@@ -14,8 +15,8 @@ from intake.staff.access import fresh_second_factor, roles
 from intake.staff.models import Role
 from intake.stats.counts import BadMonth, Month, months_of_year
 from intake.stats.dashboard import build_dashboard
+from intake.stats.dashboard_charts import dashboard_charts
 from intake.stats.exports import EXPORT_FORMATS
-from intake.stats.exports import label as export_label
 from intake.stats.scheduled import export_files, export_path
 from intake.types import utcnow
 
@@ -112,6 +113,6 @@ def dashboard() -> str:
     return render_template(
         "admin/dashboard.html",
         data=data,
-        label=export_label,
+        charts=dashboard_charts(data, rtl=text_direction(select_locale()) == "rtl"),
         priority_name=priority_name,
     )

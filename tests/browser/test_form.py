@@ -2,70 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from flask import Flask
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
-
-from tests.conftest import build_app
-from tests.services import unavailable
-
-pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser.conftest import Live, staff_context
 
 
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
-    app = build_app(tmp_path_factory.mktemp("browser") / "var")
-    with app.app_context():
-        upgrade()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def live_server(live_app: tuple[Flask, str]) -> str:
-    return live_app[1]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import Error, sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        unavailable("Chromium", FileNotFoundError(CHROMIUM))
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Error as error:
-            unavailable("Chromium", error)
-        yield chromium
-        chromium.close()
-
-
-def test_arabic_form_is_right_to_left_and_enhanced_by_javascript(
-    browser, live_server: str, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_arabic_form_is_right_to_left_and_enhanced_by_javascript(browser, live: Live, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 1000, "height": 900})
-    page.goto(f"{live_server}/ar/report")
+    page.goto(f"{live.url}/ar/report")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
 
@@ -119,10 +63,10 @@ def test_arabic_form_is_right_to_left_and_enhanced_by_javascript(
     page.close()
 
 
-def test_french_form_works_without_javascript(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
+def test_french_form_works_without_javascript(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server}/fr/report")
+    page.goto(f"{live.url}/fr/report")
     assert page.locator("html").get_attribute("dir") == "ltr"
     page.check("#category-investment_fraud")
     page.fill("#description", "Une plateforme de trading m'a fait déposer 20 000 DH et bloque mes retraits.")
@@ -148,27 +92,13 @@ def test_french_form_works_without_javascript(browser, live_server: str) -> None
     context.close()
 
 
-def test_an_arabic_officer_logs_in_and_reads_the_queue_right_to_left(
-    browser, live_app: tuple[Flask, str]
-) -> None:  # type: ignore[no-untyped-def]
-    from intake.extensions import db
-    from intake.staff.services import create_staff
-
-    app, url = live_app
-    with app.app_context():
-        create_staff("nadia@police.example.ma", "نادية", "officer", "a long passphrase here", "ar")
-        db.session.commit()
-    page = browser.new_page()
-    page.goto(f"{url}/login")
-    page.fill("#email", "nadia@police.example.ma")
-    page.fill("#password", "a long passphrase here")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/officer/")
+def test_an_arabic_officer_reads_the_queue_right_to_left_and_logs_out(browser, live: Live) -> None:  # type: ignore[no-untyped-def]
+    context = staff_context(browser, live, "officer-ar")
+    page = context.new_page()
+    page.goto(f"{live.url}/officer/")
     assert page.get_attribute("html", "dir") == "rtl" and page.get_attribute("html", "lang") == "ar"
     # mirrored for real: the search field starts on the right side of the page
     box = page.locator("#q").bounding_box()
     width = page.viewport_size["width"]
     assert box is not None and box["x"] + box["width"] > width / 2
-    page.click("button.link-button")  # log out
-    page.wait_for_url(f"{url}/login")
-    page.close()
+    context.close()

@@ -1,0 +1,111 @@
+"""Every public page (each citizen language) and every staff page (Arabic and French) in a real
+Chromium: no serious or critical axe-core violation, no Nu HTML Checker error (WCAG 2.1 AA through
+axe's rules; ASVS 14.x for well-formed output), and no horizontal scrolling at 200 % zoom or on a
+phone. The pages are photographed on the way (SCREENSHOTS_DIR)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from intake.i18n import CITIZEN_LANGUAGES, STAFF_LANGUAGES
+from tests.browser.conftest import DESKTOP, PHONE, Live, shoot, staff_context
+from tests.browser.pages import PageChecks, file_report, open_tracking
+from tests.factories import DESCRIPTION_AR, DESCRIPTION_FR
+from tests.processes import wait_for
+
+ZOOMED = {"width": DESKTOP["width"] // 2, "height": DESKTOP["height"] // 2}  # 200 % of 1366 × 768
+
+
+def _no_horizontal_scroll(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+@pytest.mark.parametrize("lang", CITIZEN_LANGUAGES)
+def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> None:
+    checks = PageChecks(tmp_path / "pages")
+    context = browser.new_context(viewport=DESKTOP, locale=lang)
+    page = context.new_page()
+    for path, name in [("", "home"), ("/report", "form"), ("/track", "track"), ("/privacy", "privacy")]:
+        checks.visit(page, f"{live.url}/{lang}{path}", f"{lang}-{name}")
+        shoot(page, f"{lang}-{name}")
+    # the form sent empty: the errors are announced and focus goes to their summary
+    page.goto(f"{live.url}/{lang}/report")
+    page.click("#submit-report")
+    page.locator("#error-summary").wait_for()
+    checks.check(page, f"{lang}-form-errors", page.content())  # the answer to a POST, as shown
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.locator("#description").get_attribute("aria-describedby")
+    shoot(page, f"{lang}-form-errors")
+    # a report filed, its confirmation, then followed with its code
+    filed = file_report(
+        page, live.url, lang, category="online_shopping_fraud",
+        description=DESCRIPTION_AR if lang == "ar" else DESCRIPTION_FR,
+        suspects=[("phone", "0612345678"), ("url", "https://shop-fake.example/offre")],
+    )  # fmt: skip
+    checks.check(page, f"{lang}-confirmation", page.content())
+    shoot(page, f"{lang}-confirmation")
+    open_tracking(page, live.url, lang, filed)
+    checks.check(page, f"{lang}-tracking", page.content())
+    shoot(page, f"{lang}-tracking")
+    for size in (ZOOMED, PHONE):
+        page.set_viewport_size(size)
+        for path in ("/report", "/track"):
+            page.goto(f"{live.url}/{lang}{path}")
+            assert _no_horizontal_scroll(page), f"{lang}{path} scrolls sideways at {size}"
+    context.close()
+    assert not checks.violations, "\n".join(checks.violations)
+    errors = checks.html_errors()
+    assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("lang", STAFF_LANGUAGES)
+def test_staff_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> None:
+    checks = PageChecks(tmp_path / "pages")
+    # a case to open: filed by a citizen, triaged by the worker
+    citizen = browser.new_context(viewport=DESKTOP)
+    filed = file_report(
+        citizen.new_page(), live.url, lang, category="phishing_impersonation",
+        description=DESCRIPTION_AR if lang == "ar" else DESCRIPTION_FR,
+        suspects=[("iban", "MA64011519000001205000534921"), ("email", "service@banque-secure.example")],
+        reporter=("Salma Benali", "0661234567"),
+    )  # fmt: skip
+    citizen.close()
+    from tests.conftest import status_of
+
+    with live.app.app_context():
+        wait_for(lambda: status_of(filed.reference) == "triaged", 60, what=f"triage\n{live.logs()}")
+
+    anonymous = browser.new_context(viewport=DESKTOP, locale=lang)
+    page = anonymous.new_page()
+    checks.visit(page, f"{live.url}/login", f"{lang}-login")
+    shoot(page, f"{lang}-login")
+    anonymous.close()
+
+    officer = staff_context(browser, live, f"officer-{lang}")
+    page = officer.new_page()
+    for path, name in [
+        ("/officer/", "queue"),
+        (f"/officer/reports/{filed.reference}", "case"),
+        ("/account/password", "password"),
+        ("/account/two-factor", "two-factor"),
+    ]:
+        checks.visit(page, f"{live.url}{path}", f"{lang}-{name}")
+        shoot(page, f"{lang}-{name}")
+    page.set_viewport_size(ZOOMED)
+    for path in ("/officer/", f"/officer/reports/{filed.reference}"):
+        page.goto(f"{live.url}{path}")
+        assert _no_horizontal_scroll(page), f"{path} scrolls sideways at 200 %"
+    officer.close()
+
+    admin = staff_context(browser, live, f"admin-{lang}")
+    page = admin.new_page()
+    for path, name in [("/admin/", "dashboard"), ("/admin/exports", "exports"), ("/admin/staff", "accounts")]:
+        checks.visit(page, f"{live.url}{path}", f"{lang}-{name}")
+        shoot(page, f"{lang}-{name}")
+    admin.close()
+    assert not checks.violations, "\n".join(checks.violations)
+    errors = checks.html_errors()
+    assert not errors, "\n".join(errors)
