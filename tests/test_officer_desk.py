@@ -124,9 +124,16 @@ def test_a_cursor_belongs_to_its_order(app: Flask, desk_reports: dict[str, str])
     cursor = encode_cursor(oldest, report)
     assert decode_cursor(cursor, oldest) == (report.created_at, report.id)
     assert decode_cursor(cursor, newest) is None and decode_cursor(cursor, QUEUE_ORDERS["priority"]) is None
-    for tampered in (["oldest", "2026-11-30T10:00:00", 1], ["oldest", "2026-11-30T10:00:00+00:00", 0], "x"):
+    instant = "2026-11-30T10:00:00+00:00"
+    for tampered in (
+        ["oldest", "2026-11-30T10:00:00", 1],  # no time zone
+        ["oldest", instant, 0],  # no such id
+        ["oldest", instant, 1.5],  # not a whole number
+        ["oldest", instant, float("inf")],  # `Infinity` in the JSON (int() of it raises OverflowError)
+        "x",  # not a list
+    ):
         made_up = base64.urlsafe_b64encode(json.dumps(tampered).encode()).decode()
-        assert decode_cursor(made_up, oldest) is None, tampered  # no time zone; no such id; not a list
+        assert decode_cursor(made_up, oldest) is None, tampered
     after_a = queue_page(QueueFilters(assigned="all"), viewer_id=1, cursor=cursor, order=oldest)
     references = [row.reference for row in after_a.rows]
     assert references == [desk_reports[letter] for letter in ("D", "B")]

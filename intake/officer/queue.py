@@ -145,7 +145,9 @@ def _key_value(column: InstrumentedAttribute[Any], value: Any) -> int | datetime
         if instant.tzinfo is None:
             raise ValueError("a position is an instant in UTC")
         return instant
-    number = int(value)
+    if type(value) is not int:  # JSON's 1.5, 1e400 or Infinity is no row's position
+        raise ValueError("a position's key is a whole number")
+    number = value
     low, high = (0, UNTRIAGED_RANK) if column is Report.priority_rank else (1, 2**62 - 1)
     if not low <= number <= high:
         raise ValueError("out of range")

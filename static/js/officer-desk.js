@@ -79,6 +79,7 @@
     if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey || event.isComposing) { return; }
     if (typing(event.target) || !enabled()) { return; }
     var key = keyOf(event);
+    if (event.shiftKey && key !== "?") { return; }  // Shift+T is not t: only ? needs Shift on most layouts
     if (key && key.length === 1 && act(key)) { event.preventDefault(); }
   });
 })();

@@ -140,3 +140,17 @@ def shoot(page: Any, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def filed_and_triaged(browser: Any, live: Live, lang: str, **report: Any) -> Any:
+    """A report filed through the form by a citizen's browser, once the worker has triaged it."""
+    from tests.browser.pages import file_report
+    from tests.conftest import status_of
+    from tests.processes import wait_for
+
+    citizen = browser.new_context(viewport=DESKTOP)
+    filed = file_report(citizen.new_page(), live.url, lang, **report)
+    citizen.close()
+    with live.app.app_context():
+        wait_for(lambda: status_of(filed.reference) == "triaged", 60, what=f"triage\n{live.logs()}")
+    return filed

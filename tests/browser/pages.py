@@ -113,9 +113,11 @@ class PageChecks:
             timeout=300,
             check=False,
         )
-        messages = json.loads(done.stderr or "{}").get("messages", [])
+        # vnu exits 0 (nothing found) or 1 (messages); anything else, or no report, is a broken run
+        assert done.returncode in {0, 1}, f"vnu failed ({done.returncode}): {done.stderr[-2000:]}"
+        messages = json.loads(done.stderr)["messages"]
         return [
             f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')} [{m.get('extract', '').strip()}]"
             for m in messages
-            if m.get("type") == "error" or m.get("subType") == "fatal"
+            if m.get("type") in {"error", "non-document-error"} or m.get("subType") == "fatal"
         ]

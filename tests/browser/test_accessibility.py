@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 
 from intake.i18n import CITIZEN_LANGUAGES, STAFF_LANGUAGES
-from tests.browser.conftest import DESKTOP, PHONE, Live, shoot, staff_context
+from tests.browser.conftest import DESKTOP, PHONE, Live, filed_and_triaged, shoot, staff_context
 from tests.browser.pages import PageChecks, file_report, open_tracking
 from tests.factories import DESCRIPTION_AR, DESCRIPTION_FR
-from tests.processes import wait_for
 
 ZOOMED = {"width": DESKTOP["width"] // 2, "height": DESKTOP["height"] // 2}  # 200 % of 1366 × 768
 
@@ -37,7 +36,9 @@ def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> No
     page.locator("#error-summary").wait_for()
     checks.check(page, f"{lang}-form-errors", page.content())  # the answer to a POST, as shown
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert page.locator("#description").get_attribute("aria-describedby")
+    described_by = (page.locator("#description").get_attribute("aria-describedby") or "").split()
+    assert "description-errors" in described_by  # the field's own error is read with it
+    assert all(page.locator(f"[id='{name}']").count() == 1 for name in described_by), described_by
     shoot(page, f"{lang}-form-errors")
     # a report filed, its confirmation, then followed with its code
     filed = file_report(
@@ -52,7 +53,7 @@ def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> No
     shoot(page, f"{lang}-tracking")
     for size in (ZOOMED, PHONE):
         page.set_viewport_size(size)
-        for path in ("/report", "/track"):
+        for path in ("", "/report", "/track", "/privacy"):
             page.goto(f"{live.url}/{lang}{path}")
             assert _no_horizontal_scroll(page), f"{lang}{path} scrolls sideways at {size}"
     context.close()
@@ -65,18 +66,12 @@ def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> No
 def test_staff_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> None:
     checks = PageChecks(tmp_path / "pages")
     # a case to open: filed by a citizen, triaged by the worker
-    citizen = browser.new_context(viewport=DESKTOP)
-    filed = file_report(
-        citizen.new_page(), live.url, lang, category="phishing_impersonation",
+    filed = filed_and_triaged(
+        browser, live, lang, category="phishing_impersonation",
         description=DESCRIPTION_AR if lang == "ar" else DESCRIPTION_FR,
         suspects=[("iban", "MA64011519000001205000534921"), ("email", "service@banque-secure.example")],
         reporter=("Salma Benali", "0661234567"),
     )  # fmt: skip
-    citizen.close()
-    from tests.conftest import status_of
-
-    with live.app.app_context():
-        wait_for(lambda: status_of(filed.reference) == "triaged", 60, what=f"triage\n{live.logs()}")
 
     anonymous = browser.new_context(viewport=DESKTOP, locale=lang)
     page = anonymous.new_page()
@@ -94,10 +89,11 @@ def test_staff_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> Non
     ]:
         checks.visit(page, f"{live.url}{path}", f"{lang}-{name}")
         shoot(page, f"{lang}-{name}")
-    page.set_viewport_size(ZOOMED)
-    for path in ("/officer/", f"/officer/reports/{filed.reference}"):
-        page.goto(f"{live.url}{path}")
-        assert _no_horizontal_scroll(page), f"{path} scrolls sideways at 200 %"
+    for size in (ZOOMED, PHONE):  # the queue's table may scroll inside its own box, never the page
+        page.set_viewport_size(size)
+        for path in ("/officer/", f"/officer/reports/{filed.reference}", "/account/password"):
+            page.goto(f"{live.url}{path}")
+            assert _no_horizontal_scroll(page), f"{path} scrolls sideways at {size}"
     officer.close()
 
     admin = staff_context(browser, live, f"admin-{lang}")
@@ -105,6 +101,10 @@ def test_staff_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> Non
     for path, name in [("/admin/", "dashboard"), ("/admin/exports", "exports"), ("/admin/staff", "accounts")]:
         checks.visit(page, f"{live.url}{path}", f"{lang}-{name}")
         shoot(page, f"{lang}-{name}")
+    page.set_viewport_size(ZOOMED)
+    for path in ("/admin/", "/admin/exports", "/admin/staff"):
+        page.goto(f"{live.url}{path}")
+        assert _no_horizontal_scroll(page), f"{path} scrolls sideways at 200 %"
     admin.close()
     assert not checks.violations, "\n".join(checks.violations)
     errors = checks.html_errors()
