@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -76,6 +76,12 @@ def format_local_datetime(value: datetime, seconds: bool = False) -> str:
     return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")
 
 
+def machine_datetime(value: datetime) -> str:
+    """The same instant for a `<time datetime>` attribute, in the form HTML validators accept: UTC, to
+    the second (`2026-11-30T10:15:42+00:00`, never microseconds)."""
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def colon() -> str:
     """What goes between a label and its value: French puts a no-break space before the colon."""
     return "\u00a0: " if str(get_locale() or "").startswith("fr") else ": "
@@ -140,6 +146,7 @@ def form_messages() -> support.NullTranslations | None:
 
 def register_i18n(app: Flask) -> None:
     app.add_template_filter(format_local_datetime, "local_datetime")
+    app.add_template_filter(machine_datetime, "machine_datetime")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_amount, "amount")
     app.add_template_global(currency_name, "currency_name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import format_timedelta
@@ -310,12 +310,6 @@ def evidence_preview(evidence_id: int) -> Response:
         abort(404)
     record("preview", current_user.staff_id, item.report_id, request.remote_addr, evidence_id=item.id)
     return send_file(evidence_store().open(item.preview_name, item.seal_id), mimetype=item.media_type)
-
-
-@bp.app_template_filter("machine_datetime")
-def machine_datetime(value: datetime) -> str:
-    """A `datetime` attribute the HTML checker accepts: UTC, to the second (`2026-11-30T10:15:42+00:00`)."""
-    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 bp.add_app_template_filter(isolate_ltr, "isolate_ltr")

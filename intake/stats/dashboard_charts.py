@@ -41,19 +41,16 @@ def _first_day(month: Month) -> date:
 
 def monthly_chart(months: list[tuple[str, int]], caption: str, rtl: bool) -> Chart:
     """Every month drawn, zeros included; the year under the first month and under each January."""
-    entries = []
-    for index, (name, count) in enumerate(months):
-        day = _first_day(Month.parse(name))
-        entries.append(
-            Entry(
-                label=format_short_month(day),
-                value=count,
-                sublabel=format_year(day) if index == 0 or day.month == 1 else "",
-                tooltip=f"{format_month_year(day)}{colon()}{format_number(count)}",
-            )
+    days = [(_first_day(Month.parse(name)), count) for name, count in months]
+    rows = [(format_month_year(day), format_number(count)) for day, count in days]
+    entries = [
+        Entry(
+            label=format_short_month(day),
+            value=count,
+            sublabel=format_year(day) if index == 0 or day.month == 1 else "",
+            tooltip=f"{month_year}{colon()}{number}",
         )
-    rows = [
-        (format_month_year(_first_day(Month.parse(name))), format_number(count)) for name, count in months
+        for index, ((day, count), (month_year, number)) in enumerate(zip(days, rows, strict=True))
     ]
     return Chart(column_chart(entries, format_number, caption, rtl), rows)
 

@@ -72,6 +72,19 @@ def open_tracking(page: Any, base_url: str, lang: str, filed: Filed) -> None:
     page.locator("#current-status").wait_for()
 
 
+def assert_no_sideways_scroll(
+    page: Any, base_url: str, paths: list[str], sizes: list[dict[str, int]]
+) -> None:
+    """At each window size, none of the pages scrolls sideways as a whole (a wide table may scroll in
+    its own box): what 200 % zoom and a phone need (WCAG 1.4.10)."""
+    for size in sizes:
+        page.set_viewport_size(size)
+        for path in paths:
+            page.goto(f"{base_url}{path}")
+            fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            assert fits, f"{path} scrolls sideways at {size}"
+
+
 class PageChecks:
     """The pages a test went through: axe-core's serious and critical violations found on each (in
     the page as the browser shows it), and the HTML each was served, for the Nu HTML Checker."""
@@ -99,6 +112,12 @@ class PageChecks:
         response = page.goto(url)
         assert response is not None and response.ok, f"{url}: {response.status if response else 'no answer'}"
         self.check(page, name, response.text())
+
+    def assert_clean(self) -> None:
+        """No serious or critical axe violation on any page, no Nu HTML Checker error on any."""
+        assert not self.violations, "\n".join(self.violations)
+        errors = self.html_errors()
+        assert not errors, "\n".join(errors)
 
     def html_errors(self) -> list[str]:
         """The Nu HTML Checker's errors on every page served (one run of vnu over all of them)."""

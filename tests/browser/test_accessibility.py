@@ -12,14 +12,10 @@ import pytest
 
 from intake.i18n import CITIZEN_LANGUAGES, STAFF_LANGUAGES
 from tests.browser.conftest import DESKTOP, PHONE, Live, filed_and_triaged, shoot, staff_context
-from tests.browser.pages import PageChecks, file_report, open_tracking
+from tests.browser.pages import PageChecks, assert_no_sideways_scroll, file_report, open_tracking
 from tests.factories import DESCRIPTION_AR, DESCRIPTION_FR
 
 ZOOMED = {"width": DESKTOP["width"] // 2, "height": DESKTOP["height"] // 2}  # 200 % of 1366 × 768
-
-
-def _no_horizontal_scroll(page: Any) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
 
 
 @pytest.mark.parametrize("lang", CITIZEN_LANGUAGES)
@@ -51,15 +47,10 @@ def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> No
     open_tracking(page, live.url, lang, filed)
     checks.check(page, f"{lang}-tracking", page.content())
     shoot(page, f"{lang}-tracking")
-    for size in (ZOOMED, PHONE):
-        page.set_viewport_size(size)
-        for path in ("", "/report", "/track", "/privacy"):
-            page.goto(f"{live.url}/{lang}{path}")
-            assert _no_horizontal_scroll(page), f"{lang}{path} scrolls sideways at {size}"
+    pages = [f"/{lang}{path}" for path in ("", "/report", "/track", "/privacy")]
+    assert_no_sideways_scroll(page, live.url, pages, [ZOOMED, PHONE])
     context.close()
-    assert not checks.violations, "\n".join(checks.violations)
-    errors = checks.html_errors()
-    assert not errors, "\n".join(errors)
+    checks.assert_clean()
 
 
 @pytest.mark.parametrize("lang", STAFF_LANGUAGES)
@@ -89,11 +80,8 @@ def test_staff_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> Non
     ]:
         checks.visit(page, f"{live.url}{path}", f"{lang}-{name}")
         shoot(page, f"{lang}-{name}")
-    for size in (ZOOMED, PHONE):  # the queue's table may scroll inside its own box, never the page
-        page.set_viewport_size(size)
-        for path in ("/officer/", f"/officer/reports/{filed.reference}", "/account/password"):
-            page.goto(f"{live.url}{path}")
-            assert _no_horizontal_scroll(page), f"{path} scrolls sideways at {size}"
+    desk_pages = ["/officer/", f"/officer/reports/{filed.reference}", "/account/password"]
+    assert_no_sideways_scroll(page, live.url, desk_pages, [ZOOMED, PHONE])
     officer.close()
 
     admin = staff_context(browser, live, f"admin-{lang}")
@@ -101,11 +89,6 @@ def test_staff_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> Non
     for path, name in [("/admin/", "dashboard"), ("/admin/exports", "exports"), ("/admin/staff", "accounts")]:
         checks.visit(page, f"{live.url}{path}", f"{lang}-{name}")
         shoot(page, f"{lang}-{name}")
-    page.set_viewport_size(ZOOMED)
-    for path in ("/admin/", "/admin/exports", "/admin/staff"):
-        page.goto(f"{live.url}{path}")
-        assert _no_horizontal_scroll(page), f"{path} scrolls sideways at 200 %"
+    assert_no_sideways_scroll(page, live.url, ["/admin/", "/admin/exports", "/admin/staff"], [ZOOMED])
     admin.close()
-    assert not checks.violations, "\n".join(checks.violations)
-    errors = checks.html_errors()
-    assert not errors, "\n".join(errors)
+    checks.assert_clean()
