@@ -40,8 +40,9 @@ run: migrate
 	@echo "Blagh on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	exec $(BIN)/honcho start --port $(PORT)
 
-# What the browser tests need, from Debian and npm (nothing is downloaded at test time): Chromium,
-# which Playwright drives; a Java runtime and the Nu HTML Checker (vnu-jar), kept in the virtualenv.
+# What the browser and document tests need, from Debian and npm (nothing is downloaded at test time):
+# Chromium, which Playwright drives; pdftotext (poppler-utils), which reads the acknowledgement back;
+# a Java runtime and the Nu HTML Checker (vnu-jar), kept in the virtualenv.
 VNU_JAR := $(VENV)/node/node_modules/vnu-jar/build/dist/vnu.jar
 VNU_VERSION := 26.9.27
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
@@ -51,6 +52,10 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is not installed: browser tests will be skipped (they fail under CI=true)"; fi; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && $(APT_GET) poppler-utils >/dev/null; \
+	  else echo "pdftotext is not installed: the acknowledgement's text checks will be skipped (they fail under CI=true)"; fi; }
 	@command -v java >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && $(APT_GET) default-jre-headless >/dev/null; \
@@ -89,6 +94,7 @@ fmt: dev
 
 bench: dev
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.acknowledgement
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

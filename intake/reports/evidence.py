@@ -98,6 +98,11 @@ def download_name(media_type: str, position: int) -> str:
     return f"{stem}-{position}.{extension}"
 
 
+def file_kind(media_type: str) -> str:
+    """`PNG`, `PDF`, `EML`: what a file is, in the letters people know it by."""
+    return _DOWNLOAD_NAMES.get(media_type, ("evidence", "bin"))[1].upper()
+
+
 @dataclass(frozen=True)
 class StoredFile:
     stored_name: str

@@ -26,6 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from intake.acknowledgements.codes import clean_code
 from intake.clock import today_in_morocco
 from intake.i18n import format_number
 from intake.reports.amounts import AmountError, parse_amount
@@ -359,6 +360,31 @@ class TrackForm(FlaskForm):
 
     class Meta(CleanTextMeta):
         pass
+
+
+class VerifyForm(FlaskForm):
+    """A bank, an insurer or an employer checks an acknowledgement with what is printed on it."""
+
+    reference = StringField(
+        _l("Reference"),
+        filters=[lambda text: clean_reference(text) if text else text],
+        validators=[
+            InputRequired(_l("Give the reference printed on the acknowledgement, for example BLG-7KQ4-M9XD."))
+        ],
+    )
+    code = StringField(
+        _l("Verification code"),
+        validators=[InputRequired(_l("Give the verification code printed on the acknowledgement."))],
+    )
+
+    class Meta(CleanTextMeta):
+        pass
+
+    def validate_code(self, field: Field) -> None:
+        if not clean_code(field.data or ""):
+            raise ValidationError(
+                _l("A verification code has 16 letters and digits, in four groups of four.")
+            )
 
 
 ANSWER_MAX = 5000

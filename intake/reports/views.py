@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from werkzeug.wrappers import Response
 
+from intake.acknowledgements.document import Addresses
+from intake.acknowledgements.services import issue_acknowledgement, verify_acknowledgement
 from intake.clock import today_in_morocco
 from intake.extensions import csrf
 from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
@@ -39,6 +41,7 @@ from intake.reports.forms import (
     AnswerForm,
     ReportForm,
     TrackForm,
+    VerifyForm,
 )
 from intake.reports.models import Channel
 from intake.reports.rate_limits import filing_rate_limit, tracking_rate_limit
@@ -55,7 +58,7 @@ from intake.reports.services import (
 from intake.reports.status_text import REFUSAL_TEXTS, erased_text, status_label
 from intake.reports.uploads import evidence_limits
 from intake.staff.access import public
-from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS
+from intake.taxonomy import CATEGORIES, CATEGORY_BY_CODE, EMERGENCY_NUMBERS, REGION_BY_CODE
 
 bp = Blueprint("reports", __name__, url_prefix="/<lang>")
 # The form classes check the CSRF token themselves (ASVS 4.2.2), so that an expired token becomes a
@@ -291,4 +294,54 @@ def track_form() -> tuple[Response, int]:
         not_found=not_found,
     )
     status = 404 if not_found else 422 if form.errors else 200
+    return _no_store(current_app.make_response(body)), status
+
+
+def public_addresses(lang: str) -> Addresses:
+    """The addresses printed on an acknowledgement, in the report's language: under PUBLIC_URL when
+    it is set (behind a proxy, the host a citizen's browser used may not be the public one)."""
+    base = current_app.config.get("PUBLIC_URL") or request.url_root.rstrip("/")
+    return Addresses(
+        tracking=base + url_for(".track_form", lang=lang),
+        verify=base + url_for(".verify", lang=lang),
+    )
+
+
+@bp.post("/track/acknowledgement")
+@tracking_rate_limit()
+@public
+def acknowledgement() -> ResponseReturnValue:
+    """The acknowledgement of filing as a PDF, for reference + secret code (checked here again, as
+    every page that acts on a report does); offered on the confirmation and tracking pages."""
+    form = TrackForm()
+    if not form.validate_on_submit():
+        return _no_store(current_app.make_response(_render_track(form, AnswerForm(formdata=None), None))), 422
+    issued = issue_acknowledgement(form.reference.data, form.receipt.data, public_addresses)
+    if issued is None:
+        body = _render_track(form, AnswerForm(formdata=None), None, not_found=True)
+        return _no_store(current_app.make_response(body)), 404
+    response = current_app.response_class(issued.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename=acknowledgement-{issued.reference}.pdf"
+    return _no_store(response)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@tracking_rate_limit()
+@public
+def verify() -> tuple[Response, int]:
+    """Anyone holding an acknowledgement checks it with the reference and the code printed on it."""
+    form = VerifyForm()
+    verified = None
+    checked = form.validate_on_submit()
+    if checked:
+        verified = verify_acknowledgement(form.reference.data, form.code.data)
+    body = render_template(
+        "reports/verify.html",
+        form=form,
+        verified=verified,
+        not_confirmed=checked and verified is None,
+        category_by_code=CATEGORY_BY_CODE,
+        region_by_code=REGION_BY_CODE,
+    )
+    status = 404 if checked and verified is None else 422 if form.errors else 200
     return _no_store(current_app.make_response(body)), status

@@ -13,6 +13,7 @@ import pytest
 from intake.i18n import CITIZEN_LANGUAGES, STAFF_LANGUAGES
 from tests.browser.conftest import DESKTOP, PHONE, Live, filed_and_triaged, shoot, staff_context
 from tests.browser.pages import PageChecks, assert_no_sideways_scroll, file_report, open_tracking
+from tests.documents import CODE_PATTERN, pdf_text
 from tests.factories import DESCRIPTION_AR, DESCRIPTION_FR
 
 ZOOMED = {"width": DESKTOP["width"] // 2, "height": DESKTOP["height"] // 2}  # 200 % of 1366 × 768
@@ -23,7 +24,9 @@ def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> No
     checks = PageChecks(tmp_path / "pages")
     context = browser.new_context(viewport=DESKTOP, locale=lang)
     page = context.new_page()
-    for path, name in [("", "home"), ("/report", "form"), ("/track", "track"), ("/privacy", "privacy")]:
+    for path, name in [
+        ("", "home"), ("/report", "form"), ("/track", "track"), ("/privacy", "privacy"), ("/verify", "verify"),
+    ]:  # fmt: skip
         checks.visit(page, f"{live.url}/{lang}{path}", f"{lang}-{name}")
         shoot(page, f"{lang}-{name}")
     # the form sent empty: the errors are announced and focus goes to their summary
@@ -44,10 +47,22 @@ def test_public_pages(browser: Any, live: Live, lang: str, tmp_path: Path) -> No
     )  # fmt: skip
     checks.check(page, f"{lang}-confirmation", page.content())
     shoot(page, f"{lang}-confirmation")
+    # the acknowledgement, downloaded as a citizen does, then checked as a bank would
+    with page.expect_download() as downloaded:
+        page.click("#download-acknowledgement")
+    code = CODE_PATTERN.search(pdf_text(Path(downloaded.value.path()).read_bytes(), tmp_path))
+    assert code
+    page.goto(f"{live.url}/{lang}/verify")
+    page.fill("#reference", filed.reference)
+    page.fill("#code", code.group(0))
+    page.click("main button[type=submit]")
+    page.locator("#verified").wait_for()
+    checks.check(page, f"{lang}-verified", page.content())
+    shoot(page, f"{lang}-verified")
     open_tracking(page, live.url, lang, filed)
     checks.check(page, f"{lang}-tracking", page.content())
     shoot(page, f"{lang}-tracking")
-    pages = [f"/{lang}{path}" for path in ("", "/report", "/track", "/privacy")]
+    pages = [f"/{lang}{path}" for path in ("", "/report", "/track", "/privacy", "/verify")]
     assert_no_sideways_scroll(page, live.url, pages, [ZOOMED, PHONE])
     context.close()
     checks.assert_clean()

@@ -1,0 +1,84 @@
+"""Issuing an acknowledgement to the holder of a report's secret code, and checking the code printed
+on one: plain functions, no request objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import force_locale
+
+from intake.acknowledgements.codes import acknowledgement_key, clean_code, listed_files, verification_code
+from intake.acknowledgements.document import Addresses, render_acknowledgement
+from intake.acknowledgements.facts import FilingFacts, facts_by_receipt, facts_by_reference
+from intake.i18n import institution_name
+from intake.privacy.sealing import keyring
+from intake.types import utcnow
+
+
+@dataclass(frozen=True)
+class IssuedAcknowledgement:
+    reference: str
+    language: str
+    pdf: bytes
+
+
+def issue_acknowledgement(
+    reference: str, receipt: str, addresses_for: Callable[[str], Addresses]
+) -> IssuedAcknowledgement | None:
+    """The PDF, in the report's language, for the holder of its secret code; None for a wrong code,
+    an unknown reference, or a report whose personal data were erased (what the paper would state is
+    gone). Generated from the database each time: nothing about it is stored."""
+    facts = facts_by_receipt(reference, receipt)
+    if facts is None or facts.erased:
+        return None
+    code = verification_code(facts, acknowledgement_key(keyring()))
+    with force_locale(facts.language):
+        pdf = render_acknowledgement(
+            facts,
+            code=code,
+            institution=institution_name(),
+            addresses=addresses_for(facts.language),
+            issued_at=utcnow(),
+        )
+    return IssuedAcknowledgement(facts.reference, facts.language, pdf)
+
+
+@dataclass(frozen=True)
+class VerifiedAcknowledgement:
+    """What a bank may compare with the paper it was given."""
+
+    reference: str
+    filed_at: datetime
+    category: str
+    region: str | None
+    loss_amount: Decimal | None
+    loss_currency: str | None
+    files_listed: int
+
+
+def verify_acknowledgement(reference: str, code: str) -> VerifiedAcknowledgement | None:
+    """The facts an acknowledgement with this code states, or None: a forged or mistyped code, an
+    unknown reference and an erased report look alike."""
+    cleaned = clean_code(code)
+    facts = facts_by_reference(reference) if cleaned else None
+    if facts is None or facts.erased:
+        return None
+    count = listed_files(facts, cleaned, acknowledgement_key(keyring()))
+    if count is None:
+        return None
+    return _verified(facts, count)
+
+
+def _verified(facts: FilingFacts, count: int) -> VerifiedAcknowledgement:
+    return VerifiedAcknowledgement(
+        reference=facts.reference,
+        filed_at=facts.filed_at,
+        category=facts.category,
+        region=facts.region,
+        loss_amount=facts.loss_amount,
+        loss_currency=facts.loss_currency,
+        files_listed=count,
+    )
