@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export PORT
 
-.PHONY: run test check install dev translations extract-messages migrate lint fmt bench browser clean fuzz audit
+.PHONY: run demo test check install dev translations extract-messages migrate lint fmt bench browser clean fuzz audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ migrate: install
 run: migrate
 	@echo "Blagh on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	exec $(BIN)/honcho start --port $(PORT)
+
+# `make run` with a year of demo reports and demo staff accounts (their passwords printed once). Only
+# into a database without real reports; run again, it keeps the demo data it finds and just runs.
+# `flask --app intake demo clear` removes them.
+demo: migrate
+	$(BIN)/flask --app intake demo seed --skip-if-seeded
+	$(MAKE) --no-print-directory run
 
 # What the browser and document tests need, from Debian and npm (nothing is downloaded at test time):
 # Chromium, which Playwright drives; pdftotext (poppler-utils), which reads the acknowledgement back;

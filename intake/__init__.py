@@ -192,7 +192,8 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """One CLI group per domain: `jobs`, `users`, `export`, `keys` (also a plugin: see its module),
-    `retention`."""
+    `retention`, `demo`."""
+    from intake.demo.commands import demo
     from intake.outbox.commands import jobs
     from intake.privacy.commands import keys, retention
     from intake.staff.commands import users
@@ -203,3 +204,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export)
     app.cli.add_command(keys)
     app.cli.add_command(retention)
+    app.cli.add_command(demo)

@@ -8,6 +8,7 @@ through the catalogue, every date and number through intake.i18n."""
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,8 +80,14 @@ def _without_vowel_marks(text: str) -> str:
     return text.translate(_VOWEL_MARKS)
 
 
+# Babel writes `2 500,00`, `73 o` with a narrow no-break space, which none of the fonts holds: it
+# becomes a no-break space (which they all hold), and only the other spaces break a line.
+_NO_BREAK_SPACES = str.maketrans({"\u202f": "\u00a0", "\u2007": "\u00a0"})
+_BREAKING_SPACES = re.compile(r"[ \t\r\n]+")
+
 _WORD_WIDTHS: dict[tuple[str, str, float, str], float] = {}
 _WORD_WIDTHS_KEPT = 50_000
+FOOTER_HEIGHT = 24.0  # mm at the bottom of every page: a rule, then the moment of issue
 
 
 class _Page(FPDF):
@@ -104,6 +111,25 @@ class _Page(FPDF):
         self.set_auto_page_break(auto=False)
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
+        self.footer_text = ""
+
+    @property
+    def bottom(self) -> float:
+        """How far down the content may go: above the footer."""
+        return self.h - FOOTER_HEIGHT - 2
+
+    def ensure_room(self, height: float) -> None:
+        """A new page when `height` mm no longer fit above the footer (the table of a report that
+        received many files runs on), so that nothing is drawn over the footer or off the page."""
+        if self.get_y() + height > self.bottom:
+            self.add_page()
+
+    def footer(self) -> None:
+        """Called by fpdf2 as each page is closed."""
+        self.set_xy(self.l_margin, self.h - FOOTER_HEIGHT)
+        self.rule(gap=3)
+        self.set_text_color(*MUTED)
+        self.paragraph(self.footer_text, size=8.5, gap=0)
 
     @property
     def start(self) -> Align:
@@ -130,7 +156,9 @@ class _Page(FPDF):
         lines: list[str] = []
         current: list[str] = []
         used = 0.0
-        for word in text.split():
+        for word in _BREAKING_SPACES.split(text.translate(_NO_BREAK_SPACES).strip()):
+            if not word:
+                continue
             measured = self.word_width(word)
             if current and used + space + measured > width:
                 lines.append(" ".join(current))
@@ -138,6 +166,11 @@ class _Page(FPDF):
             used += (space if current else 0.0) + measured
             current.append(word)
         return [*lines, " ".join(current)] if current else lines
+
+    def block_height(self, text: str, width: float, size: float, bold: bool = False) -> float:
+        """The height `text_block` will use for `text` (leading 0.5)."""
+        self.font(size, bold)
+        return len(self.wrap(_without_vowel_marks(text), width)) * size * 0.5
 
     def text_block(
         self,
@@ -177,24 +210,37 @@ class _Page(FPDF):
 
     def grid(self, rows: list[list[str]], widths: tuple[float, ...], heading: bool, size: float = 10) -> None:
         """Rows of cells in reading order, ruled between rows; mirrored on a right-to-left page (the
-        first column on the right). `widths` are in mm and add up to the text width."""
-        pad = 1.6
+        first column on the right). `widths` are in mm and add up to the text width. A table that
+        reaches the footer goes on over the next page, under its heading row again."""
         for number, cells in enumerate(rows):
             bold = heading and number == 0
-            self.font(size, bold)
-            wrapped = [self.wrap(text, width - 2 * pad) for text, width in zip(cells, widths, strict=True)]
-            height = max(len(lines) for lines in wrapped) * size * 0.55 + 2 * pad
-            top = self.get_y()
-            x = self.w - self.r_margin if self.rtl else self.l_margin
-            for text, width in zip(cells, widths, strict=True):
-                x = x - width if self.rtl else x
-                if bold:
-                    self.set_text_color(*MUTED)
-                self.text_block(text, x + pad, top + pad, width - 2 * pad, size, bold, leading=0.55)
-                self.set_text_color(*INK)
-                x = x if self.rtl else x + width
-            self.set_xy(self.l_margin, top + height)
-            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            if self.get_y() + self._row_height(cells, widths, size, bold) > self.bottom:
+                self.add_page()
+                if heading and number > 0:
+                    self._row(rows[0], widths, size, bold=True)
+            self._row(cells, widths, size, bold)
+
+    _PAD = 1.6
+
+    def _row_height(self, cells: list[str], widths: tuple[float, ...], size: float, bold: bool) -> float:
+        self.font(size, bold)
+        wrapped = [self.wrap(text, width - 2 * self._PAD) for text, width in zip(cells, widths, strict=True)]
+        return max(len(lines) for lines in wrapped) * size * 0.55 + 2 * self._PAD
+
+    def _row(self, cells: list[str], widths: tuple[float, ...], size: float, bold: bool) -> None:
+        pad = self._PAD
+        height = self._row_height(cells, widths, size, bold)
+        top = self.get_y()
+        x = self.w - self.r_margin if self.rtl else self.l_margin
+        for text, width in zip(cells, widths, strict=True):
+            x = x - width if self.rtl else x
+            if bold:
+                self.set_text_color(*MUTED)
+            self.text_block(text, x + pad, top + pad, width - 2 * pad, size, bold, leading=0.55)
+            self.set_text_color(*INK)
+            x = x if self.rtl else x + width
+        self.set_xy(self.l_margin, top + height)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
 
 
 def _qr(pdf: _Page, url: str, x: float, y: float, side: float) -> None:
@@ -247,6 +293,7 @@ def render_acknowledgement(
     pdf.set_author(institution)
     pdf.set_lang(facts.language)
     pdf.set_creation_date(issued_at)
+    pdf.footer_text = _("Issued on %(moment)s (Morocco time).", moment=format_local_datetime(issued_at))
     pdf.add_page()
 
     pdf.set_text_color(*MUTED)
@@ -266,6 +313,7 @@ def render_acknowledgement(
     pdf.grid(_facts_rows(facts, issued_at), widths=(55, 119), heading=False)
     pdf.ln(5)
 
+    pdf.ensure_room(32)  # the heading, its sentence and the table's first rows stay together
     pdf.paragraph(_("Evidence handed over"), size=12.5, bold=True)
     if facts.evidence:
         pdf.paragraph(
@@ -284,25 +332,13 @@ def render_acknowledgement(
     pdf.ln(5)
 
     _verification(pdf, facts, code, addresses)
-    pdf.set_y(-24)
-    pdf.rule(gap=3)
-    pdf.set_text_color(*MUTED)
-    pdf.paragraph(
-        _("Issued on %(moment)s (Morocco time).", moment=format_local_datetime(issued_at)), size=8.5, gap=0
-    )
-    return bytes(pdf.output())
+    return bytes(pdf.output())  # the footer of each page is drawn by _Page.footer
 
 
 def _verification(pdf: _Page, facts: FilingFacts, code: str, addresses: Addresses) -> None:
     side = 34.0
-    top = pdf.get_y()
     text_width = pdf.epw - side - 6
-    # The QR code on the outer side of the page; the text beside it, on the reading side.
-    qr_x = pdf.l_margin if pdf.rtl else pdf.w - pdf.r_margin - side
-    text_x = pdf.w - pdf.r_margin - text_width if pdf.rtl else pdf.l_margin
-    _qr(pdf, addresses.tracking, qr_x, top, side)
-    y = top
-    for text, size, bold, gap in (
+    blocks = (
         (_("Verification code"), 12.5, True, 1.2),
         (code, 15, True, 2.5),
         (
@@ -322,6 +358,16 @@ def _verification(pdf: _Page, facts: FilingFacts, code: str, addresses: Addresse
             False,
             0,
         ),
-    ):
+    )
+    # The code, its explanation and the QR code stay together, on a new page if need be.
+    needed = sum(pdf.block_height(text, text_width, size, bold) + gap for text, size, bold, gap in blocks)
+    pdf.ensure_room(max(needed, side) + 2)
+    top = pdf.get_y()
+    # The QR code on the outer side of the page; the text beside it, on the reading side.
+    qr_x = pdf.l_margin if pdf.rtl else pdf.w - pdf.r_margin - side
+    text_x = pdf.w - pdf.r_margin - text_width if pdf.rtl else pdf.l_margin
+    _qr(pdf, addresses.tracking, qr_x, top, side)
+    y = top
+    for text, size, bold, gap in blocks:
         y += pdf.text_block(text, text_x, y, text_width, size, bold) + gap
     pdf.set_xy(pdf.l_margin, max(y, top + side) + 2)

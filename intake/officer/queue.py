@@ -71,6 +71,7 @@ class QueueRow:
     age: timedelta
     overdue: bool
     citizen_replied: bool
+    demo: bool = False  # made up by `flask demo seed`
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,7 @@ def queue_page(
             now - r.created_at,
             r.priority is not None and now - r.created_at > SERVICE_TARGETS[r.priority],
             r.citizen_replied_at is not None,
+            r.demo,
         )
         for r in reports[:size]
     ]

@@ -136,6 +136,8 @@ class Report(Model):
     # "Tell me when there is news" (intake.notifications), by e-mail and by SMS; off by default.
     notify_email: Mapped[bool] = mapped_column(default=False, server_default=false())
     notify_sms: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Made up by `flask demo seed` (intake.demo): shown as such to officers, removed by `flask demo clear`.
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     suspects: Mapped[list[SuspectIdentifier]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="SuspectIdentifier.id"
@@ -188,6 +190,14 @@ class Report(Model):
         # Probable duplicates: the same contact within 24 hours.
         Index("ix_reports_reporter_email", "reporter_email_index", "created_at"),
         Index("ix_reports_reporter_phone", "reporter_phone_index", "created_at"),
+        # Deleting reports (`flask demo clear`): each one's duplicates are looked up (ON DELETE SET
+        # NULL), which without an index scans the whole table once per deleted report.
+        Index(
+            "ix_reports_duplicate_of",
+            "duplicate_of_id",
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+        ),
     )
 
 

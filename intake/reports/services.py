@@ -55,10 +55,11 @@ class FiledReport:
     slip: SlipTicket | None = None
 
 
-def _report_row(
+def report_row(
     submission: ReportSubmission, language: str, channel: str, reference: str, receipt: str, now: datetime
 ) -> dict[str, Any]:
-    """The report's columns; personal data sealed and bound to the reference, as the model seals them."""
+    """The report's columns; personal data sealed and bound to the reference, as the model seals them
+    (also what the demo's bulk load writes, intake.demo.seed)."""
     email, phone = submission.reporter_email, submission.reporter_phone
     return {
         "reference": reference,
@@ -87,7 +88,7 @@ def _report_row(
     }
 
 
-def _suspect_rows(submission: ReportSubmission, report_id: int) -> list[dict[str, Any]]:
+def suspect_rows(submission: ReportSubmission, report_id: int) -> list[dict[str, Any]]:
     rows = []
     for entry in submission.suspects:
         seal_id = new_seal_id()
@@ -213,7 +214,7 @@ def _add_report(
     now = utcnow()
     for _attempt in range(_REFERENCE_ATTEMPTS):
         receipt = new_receipt()
-        row = _report_row(submission, language, channel, new_reference(), receipt, now)
+        row = report_row(submission, language, channel, new_reference(), receipt, now)
         try:
             report_id = db.session.execute(_INSERT_REPORT, row).scalar_one()
         except IntegrityError:
@@ -222,7 +223,7 @@ def _add_report(
                 raise  # some other constraint: not something a new reference would fix
             continue  # about one in 10^11: draw again
         if submission.suspects:
-            db.session.execute(_INSERT_SUSPECTS, _suspect_rows(submission, report_id))
+            db.session.execute(_INSERT_SUSPECTS, suspect_rows(submission, report_id))
         if stored:
             db.session.execute(_INSERT_EVIDENCE, _evidence_rows(stored, report_id))
         record_filing(report_id, now)

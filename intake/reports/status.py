@@ -89,21 +89,32 @@ def _record_step(
     report_id: int, source: str | None, to: str, at: datetime, actor: Actor, note: str | None
 ) -> None:
     """One step of the history and its count: one INSERT each, no object made."""
-    seal_id = new_seal_id()
-    db.session.execute(
-        _INSERT_HISTORY,
-        {
-            "report_id": report_id,
-            "seal_id": seal_id,
-            "from_status": source,
-            "to_status": to,
-            "changed_at": at,
-            "actor_kind": actor.kind.value,
-            "actor_staff_id": actor.staff_id,
-            "public_note": StatusChange.public_note.sealed(note, seal_id),
-        },
-    )
+    db.session.execute(_INSERT_HISTORY, history_row(report_id, source, to, at, actor, note))
     count_change(source, to)
+
+
+def history_row(
+    report_id: int, source: str | None, to: str, at: datetime, actor: Actor, note: str | None
+) -> dict[str, Any]:
+    """One step of the history as its row: the public note sealed to the row's own seal_id."""
+    seal_id = new_seal_id()
+    return {
+        "report_id": report_id,
+        "seal_id": seal_id,
+        "from_status": source,
+        "to_status": to,
+        "changed_at": at,
+        "actor_kind": actor.kind.value,
+        "actor_staff_id": actor.staff_id,
+        "public_note": StatusChange.public_note.sealed(note, seal_id),
+    }
+
+
+def record_history(rows: list[dict[str, Any]]) -> None:
+    """Whole histories in one INSERT, for a bulk load of reports written with their final status
+    (intake.demo.seed), whose steps were played against the workflow table; the loader adds the
+    counts' deltas itself (intake.stats.status_counts)."""
+    db.session.execute(_INSERT_HISTORY, rows)
 
 
 def move(

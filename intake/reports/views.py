@@ -312,8 +312,12 @@ def public_addresses(lang: str) -> Addresses:
 @public
 def acknowledgement() -> ResponseReturnValue:
     """The acknowledgement of filing as a PDF, for reference + secret code (checked here again, as
-    every page that acts on a report does); offered on the confirmation and tracking pages."""
-    form = TrackForm()
+    every page that acts on a report does); offered on the confirmation and tracking pages.
+
+    No CSRF token: the download changes nothing and its answer cannot be read by another site, while
+    a token expired on the confirmation page (the one page that shows the secret code) would replace
+    that page with an error and lose the code."""
+    form = TrackForm(meta={"csrf": False})
     if not form.validate_on_submit():
         return _no_store(current_app.make_response(_render_track(form, AnswerForm(formdata=None), None))), 422
     issued = issue_acknowledgement(form.reference.data, form.receipt.data, public_addresses)
@@ -321,7 +325,10 @@ def acknowledgement() -> ResponseReturnValue:
         body = _render_track(form, AnswerForm(formdata=None), None, not_found=True)
         return _no_store(current_app.make_response(body)), 404
     response = current_app.response_class(issued.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"attachment; filename=acknowledgement-{issued.reference}.pdf"
+    # Quoted by Werkzeug if ever needed: a header never takes a value as it is.
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=f"acknowledgement-{issued.reference}.pdf"
+    )
     return _no_store(response)
 
 
@@ -340,6 +347,7 @@ def verify() -> tuple[Response, int]:
         form=form,
         verified=verified,
         not_confirmed=checked and verified is None,
+        status_label=status_label,
         category_by_code=CATEGORY_BY_CODE,
         region_by_code=REGION_BY_CODE,
     )

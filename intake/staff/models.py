@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.extensions import Model
@@ -46,6 +46,8 @@ class Staff(Model):
     totp_secret = SealedField("totp_secret_sealed", "staff.totp_secret", lambda staff: staff.id)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigId)
+    # A demo account made by `flask demo seed` (intake.demo), removed by `flask demo clear`.
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("role IN ('officer', 'supervisor', 'admin')", name="role"),
