@@ -231,6 +231,8 @@ EXPECTED_ACCESS: dict[str, str | frozenset[str]] = {
     "reports.track_form": EVERYONE,
     "reports.answer": EVERYONE,
     "reports.erasure": EVERYONE,
+    "reports.acknowledgement": EVERYONE,
+    "reports.verify": EVERYONE,
     "api.categories": EVERYONE,
     "api.regions": EVERYONE,
     "api.openapi": EVERYONE,
