@@ -241,6 +241,11 @@ def test_the_code_survives_later_files_and_statuses_but_not_erasure(app: Flask) 
     assert clean_code(printed.lower().replace("-", " ")) == printed
 
     assert verify_acknowledgement(reference, printed) is not None
+    # a report made up by `flask demo seed` says so, on the check page and on the paper
+    db.session.execute(update(Report).where(Report.reference == reference).values(demo=True))
+    db.session.commit()
+    status, page = verify(client, "fr", reference, printed)
+    assert status == 200 and 'id="demo-report"' in page
     db.session.execute(update(Report).where(Report.reference == reference).values(erased_at=utcnow()))
     db.session.commit()
     assert verify_acknowledgement(reference, printed) is None

@@ -49,6 +49,7 @@ _BODY_FONT = {"ar": "naskh", "zgh": "tifinagh"}
 INK = (20, 33, 61)
 MUTED = (84, 92, 110)
 RULE = (190, 196, 206)
+WARNING = (176, 0, 32)
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,10 @@ def render_acknowledgement(
     pdf.paragraph(institution, size=11, bold=True, gap=0.5)
     pdf.set_text_color(*INK)
     pdf.paragraph(_("Acknowledgement of a cybercrime report"), size=17, bold=True, gap=2)
+    if facts.demo:
+        pdf.set_text_color(*WARNING)
+        pdf.paragraph(_("Demo report: made up to show the service. This paper proves nothing."), bold=True)
+        pdf.set_text_color(*INK)
     pdf.paragraph(
         _(
             "%(institution)s confirms that it received the report below. This paper can be handed to a bank, "

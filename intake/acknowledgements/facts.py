@@ -35,6 +35,7 @@ class FilingFacts:
     language: str
     evidence: tuple[EvidenceFacts, ...]
     erased: bool
+    demo: bool = False  # made up by `flask demo seed`: the paper and the check say so
 
 
 _COLUMNS = (
@@ -49,6 +50,7 @@ _COLUMNS = (
     Report.status,
     Report.language,
     Report.erased_at,
+    Report.demo,
 )
 
 
@@ -73,6 +75,7 @@ def _facts(row: Any) -> FilingFacts:  # a Row of _COLUMNS
         language=row.language,
         evidence=_evidence(row.id),
         erased=row.erased_at is not None,
+        demo=row.demo,
     )
 
 

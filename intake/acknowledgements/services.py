@@ -58,6 +58,7 @@ class VerifiedAcknowledgement:
     loss_currency: str | None
     files_listed: int
     status: str  # today's: the status printed on a paper is that of the day it was printed
+    demo: bool
 
 
 # What an unknown reference is checked against, so that it costs what a wrong code costs.
@@ -96,4 +97,5 @@ def _verified(facts: FilingFacts, count: int) -> VerifiedAcknowledgement:
         loss_currency=facts.loss_currency,
         files_listed=count,
         status=facts.status,
+        demo=facts.demo,
     )

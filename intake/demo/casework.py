@@ -289,7 +289,9 @@ class CaseWorker:
         outcome = self.rng.choices(list(OUTCOMES), weights=list(OUTCOMES.values()))[0]
         city = facts.city[0] if facts.language == "fr" else facts.city[1]
         note = None
-        if outcome is S.REFERRED:
+        if outcome is S.REFERRED and facts.city in texts.CITIES["abroad"]:
+            note = self._text(texts.REASONS["referred_abroad"], facts.language)
+        elif outcome is S.REFERRED:
             note = self._text(texts.REASONS["referred"], facts.language, city=city)
         elif outcome is S.REJECTED:
             note = self._text(texts.REASONS["rejected"], facts.language)

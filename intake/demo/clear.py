@@ -3,16 +3,23 @@ previews on disk too), the identifier groups only they formed, the audit entries
 notifications about them, and the demo's staff accounts, leaving real reports and real staff as they
 are. The status counts are adjusted by one delta per status, as the status owner would.
 
+A group that real reports name too stays, as it would be had the demo never been: counted, first and
+last seen, and a campaign, from its real reports alone.
+
 A demo account that real work names (a step in a real report's history, a note, an assignment, an
-audit entry on a real report) cannot go without rewriting that work: it is disabled instead, and said.
+audit entry on a real report, or anything it did beyond its own sessions: an account made, an export)
+cannot go without rewriting that work or its audit trail: it is disabled instead, and said.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -39,6 +46,18 @@ from intake.staff.services import revoke_sessions
 from intake.stats.models import StatusCountDelta
 from intake.triage.models import GroupMember, IdentifierGroup
 from intake.types import table_of
+
+# What an account's audit entries may say of its own sessions only: they go with a demo account. Any
+# other entry without a report (an account made or changed, an export) is real work it did.
+OWN_SESSION_ACTIONS = (
+    "login",
+    "logout",
+    "second_factor_enrolled",
+    "second_factor_failed",
+    "recovery_code_used",
+    "password_changed",
+    "password_change_failed",
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +122,8 @@ def clear_demo() -> ClearResult:
 
 def _leave_groups(demo: Select[Any]) -> int:
     """As an erasure does (intake.privacy.erasure._leave_groups), for all the demo reports at once:
-    each group counts its demo reports out; a group no report names any more goes."""
+    each group counts its demo reports out; a group no report names any more goes; a group real
+    reports name too is what they alone make of it."""
     counted = db.session.execute(
         select(GroupMember.group_id, func.count())
         .where(GroupMember.report_id.in_(demo))
@@ -111,6 +131,7 @@ def _leave_groups(demo: Select[Any]) -> int:
     ).all()
     if not counted:
         return 0
+    shared = _real_sightings(demo)
     db.session.execute(delete(GroupMember).where(GroupMember.report_id.in_(demo)))
     groups = table_of(IdentifierGroup)
     db.session.execute(
@@ -119,6 +140,20 @@ def _leave_groups(demo: Select[Any]) -> int:
         .values(report_count=groups.c.report_count - bindparam("left")),
         [{"group": group_id, "left": int(count)} for group_id, count in counted],
     )
+    if shared:
+        db.session.execute(
+            update(groups)
+            .where(groups.c.id == bindparam("group"))
+            .values(
+                first_seen_at=bindparam("first"),
+                last_seen_at=bindparam("last"),
+                campaign_at=bindparam("campaign"),
+            ),
+            [
+                {"group": group_id, "first": seen[0], "last": seen[-1], "campaign": _campaign_at(seen)}
+                for group_id, seen in shared.items()
+            ],
+        )
     emptied = delete(IdentifierGroup).where(
         IdentifierGroup.report_count <= 0,
         ~select(GroupMember.id).where(GroupMember.group_id == IdentifierGroup.id).exists(),
@@ -126,8 +161,34 @@ def _leave_groups(demo: Select[Any]) -> int:
     return int(db.session.execute(emptied).rowcount or 0)  # type: ignore[attr-defined]
 
 
+def _real_sightings(demo: Select[Any]) -> dict[int, list[datetime]]:
+    """The groups that demo and real reports share: their real reports' filing times, in order."""
+    touched = select(GroupMember.group_id).where(GroupMember.report_id.in_(demo))
+    shared: dict[int, list[datetime]] = {}
+    for group_id, created in db.session.execute(
+        select(GroupMember.group_id, GroupMember.report_created_at)
+        .where(GroupMember.group_id.in_(touched), GroupMember.report_id.not_in(demo))
+        .order_by(GroupMember.group_id, GroupMember.report_created_at)
+    ):
+        shared.setdefault(int(group_id), []).append(created)
+    return shared
+
+
+def _campaign_at(seen: list[datetime]) -> datetime | None:
+    """When the real reports alone reached the campaign threshold within the window (at the filing of
+    the one that reached it: triage's own moment is not kept), or None: a campaign the demo made is
+    no campaign of theirs."""
+    threshold = current_app.config["CAMPAIGN_THRESHOLD"]
+    window = timedelta(days=current_app.config["CAMPAIGN_WINDOW_DAYS"])
+    for index, at in enumerate(seen):
+        if index + 1 - bisect.bisect_left(seen, at - window, 0, index + 1) >= threshold:
+            return at
+    return None
+
+
 def _named_by_real_work(staff_ids: Sequence[int]) -> set[int]:
-    """The demo accounts that rows of real reports name (the demo reports are gone by now)."""
+    """The demo accounts that rows of real reports name (the demo reports are gone by now), or whose
+    audit entries record more than their own sessions (an account made, an export)."""
     references: list[tuple[Any, ColumnElement[Any] | None]] = [
         (StatusChange.actor_staff_id, None),
         (CaseEvent.actor_staff_id, None),
@@ -136,7 +197,10 @@ def _named_by_real_work(staff_ids: Sequence[int]) -> set[int]:
         (ErasureRequest.decided_by_id, None),
         (CaseNote.staff_id, None),
         (Report.assigned_to_id, None),
-        (AuditEvent.staff_id, AuditEvent.report_id.is_not(None)),
+        (
+            AuditEvent.staff_id,
+            AuditEvent.report_id.is_not(None) | AuditEvent.action.not_in(OWN_SESSION_ACTIONS),
+        ),
     ]
     named: set[int] = set()
     for column, condition in references:
@@ -148,7 +212,9 @@ def _named_by_real_work(staff_ids: Sequence[int]) -> set[int]:
 
 
 def _remove_demo_staff() -> tuple[int, list[str]]:
-    accounts = db.session.execute(select(Staff.id, Staff.email).where(Staff.demo.is_(True))).all()
+    accounts = db.session.execute(
+        select(Staff.id, Staff.email).where(Staff.demo.is_(True)).order_by(Staff.id)
+    ).all()
     if not accounts:
         return 0, []
     named = _named_by_real_work([staff_id for staff_id, _ in accounts])
@@ -158,7 +224,7 @@ def _remove_demo_staff() -> tuple[int, list[str]]:
         db.session.execute(update(Staff).where(Staff.id == staff_id).values(active=False))
         revoke_sessions(staff_id)
     if gone:
-        # Their own entries (logins…), and the record of their creation by `demo seed`.
+        # Their own sessions' entries (logins…), and the record of their creation by `demo seed`.
         db.session.execute(delete(AuditEvent).where(AuditEvent.staff_id.in_(gone)))
         created = db.session.execute(
             select(AuditEvent.id, AuditEvent.details).where(

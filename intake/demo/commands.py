@@ -7,7 +7,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from intake.demo.clear import clear_demo
-from intake.demo.seed import DEFAULT_REPORTS, DemoRefused, SeedResult, refuse_unless_empty, seed_demo
+from intake.demo.seed import (
+    DEFAULT_REPORTS,
+    DemoRefused,
+    SeedResult,
+    database_contents,
+    refuse_unless_empty,
+    seed_demo,
+)
 from intake.extensions import db
 from intake.reports.evidence import EvidenceStore, evidence_store
 from intake.unit_of_work import commit
@@ -40,22 +47,28 @@ def _refusal(refused: DemoRefused) -> str:
 @click.option(
     "--skip-if-seeded",
     is_flag=True,
-    help="When the database already holds demo reports and nothing else, say so and succeed (`make demo`).",
+    help="When the database already holds demo reports, add nothing, say so and succeed (`make demo`).",
 )
 def seed(count: int, random_seed: int | None, skip_if_seeded: bool) -> None:
     """Fill an empty database with demo reports, staff accounts and their case work.
 
     Refused when the database holds any real report. The demo accounts' passwords are printed once,
     at the end, and kept nowhere."""
+    contents = database_contents()
+    if skip_if_seeded and contents.demo_reports:
+        click.echo(
+            f"The database already holds {contents.demo_reports:,} demo reports: nothing added "
+            "(their accounts' passwords were printed when they were made)."
+        )
+        if contents.real_reports:
+            click.echo(
+                f"It also holds {contents.real_reports:,} real report(s), filed beside the demo "
+                "(`demo clear` keeps them)."
+            )
+        return
     try:
         refuse_unless_empty()
     except DemoRefused as refused:
-        if refused.code == "seeded" and skip_if_seeded:
-            click.echo(
-                f"The database already holds {refused.count:,} demo reports: nothing added "
-                "(their accounts' passwords were printed when they were made)."
-            )
-            return
         raise click.ClickException(_refusal(refused)) from refused
     store = evidence_store()
     with click.progressbar(length=count, label="Demo reports") as bar:
@@ -108,5 +121,6 @@ def clear() -> None:
     )
     if result.accounts_kept:
         click.echo(
-            "Disabled, not removed, because real reports name them: " + ", ".join(result.accounts_kept)
+            "Disabled, not removed, because real work names them (a real report's case work, an account "
+            "or an export they made): " + ", ".join(result.accounts_kept)
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -52,7 +53,10 @@ LOSSES = {
     "account_takeover": (1_000, 50_000),
     "sextortion": (1_000, 20_000),  # what the blackmailer demands
 }
-QUIET_BEFORE_NOW = timedelta(minutes=15)  # the newest report was filed (and triaged) before this
+QUIET_BEFORE_NOW = timedelta(minutes=15)
+_BANK_NAMES = dict(
+    texts.BANKS
+)  # a RIB's first three digits -> the bank's name in each variety  # the newest report was filed (and triaged) before this
 
 
 @dataclass
@@ -80,9 +84,10 @@ def draw_drafts(
     earlier report, hours later (what triage flags as a probable duplicate)."""
     count = len(times)
     resent = min(round(count * RESENT_SHARE), count // 2)
+    replaced = _replaced_times(rng, times, resent)
     drafts: list[Draft] = []
     reporters: list[tuple[str | None, str | None, str | None]] = []
-    for at in times[: count - resent]:
+    for at in (at for number, at in enumerate(times) if number not in replaced):
         draft = _draft(rng, identifiers, at, reporters)
         drafts.append(draft)
     latest = now - QUIET_BEFORE_NOW
@@ -96,6 +101,21 @@ def draw_drafts(
         )
         drafts.append(replace(first, created_at=at, description=description))
     return sorted(drafts, key=lambda draft: draft.created_at)
+
+
+def _replaced_times(rng: random.Random, times: list[datetime], resent: int) -> set[int]:
+    """The filing times whose place the second sendings take: drawn at random (not the newest ones,
+    which would leave the last days empty), never a month's last one."""
+    left = Counter(Month.containing(at) for at in times)
+    replaced: set[int] = set()
+    for number in rng.sample(range(len(times)), len(times)):
+        if len(replaced) == resent:
+            break
+        month = Month.containing(times[number])
+        if left[month] > 1:
+            left[month] -= 1
+            replaced.add(number)
+    return replaced
 
 
 def _draft(
@@ -152,16 +172,22 @@ def describe(
     at: datetime,
 ) -> Description:
     """A template of texts.DESCRIPTIONS filled for one report: the identifiers it names (a campaign's,
-    or new ones) are the suspects; a category that takes links only keeps only its links."""
+    or new ones) are the suspects; a category that takes links only keeps only its links. A bank
+    named beside a RIB is the RIB's own (its first three digits)."""
     values: dict[str, str] = {}
     suspects: dict[tuple[str, str], Suspect] = {}
     loss = None
-    for slot in texts.slots_of(template):
+    rib_bank = None
+    for slot in sorted(texts.slots_of(template), key=lambda slot: slot not in texts.IDENTIFIER_SLOTS):
         if slot in texts.IDENTIFIER_SLOTS:
             suspect = identifiers.draw(slot, category, at)
             values[slot] = suspect.typed
+            if suspect.kind == "iban":
+                rib_bank = suspect.normalised[:3]
             if not CATEGORY_BY_CODE[category].links_only or suspect.kind == "url":
                 suspects.setdefault((suspect.kind, suspect.normalised), suspect)
+        elif slot == "bank" and rib_bank in _BANK_NAMES:
+            values[slot] = _BANK_NAMES[rib_bank][variety]
         elif slot in ("amount", "demand"):
             value = _amount(rng, *LOSSES[category])
             values[slot] = _say_amount(rng, value, variety)

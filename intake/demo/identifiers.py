@@ -147,12 +147,12 @@ def _email(rng: random.Random, category: str) -> str:
 
 
 def _wallet(rng: random.Random, category: str) -> str:
-    kind = rng.random()
-    if kind < 0.5:  # USDT on Tron, the schemes' favourite
+    """A ransom is asked in bitcoin (the notes say so); the schemes take USDT, mostly on Tron."""
+    if category == "ransomware_malware":
+        return "bc1q" + "".join(rng.choice(_BECH32) for _ in range(38))
+    if rng.random() < 0.7:
         return "T" + "".join(rng.choice(_BASE58) for _ in range(33))
-    if kind < 0.8:
-        return "0x" + "".join(rng.choice("0123456789abcdef") for _ in range(40))
-    return "bc1q" + "".join(rng.choice(_BECH32) for _ in range(38))
+    return "0x" + "".join(rng.choice("0123456789abcdef") for _ in range(40))
 
 
 _CANONICAL: dict[str, Callable[[random.Random, str], str]] = {

@@ -354,7 +354,8 @@ class _Builder:
         db.session.execute(
             update(_REPORTS)
             .where(_REPORTS.c.id == bindparam("report"))
-            .values(duplicate_of_id=bindparam("original")),
+            # updated_at as the case work left it (the column's onupdate would say "now")
+            .values(duplicate_of_id=bindparam("original"), updated_at=_REPORTS.c.updated_at),
             [
                 {"report": self.report_ids[i], "original": self.report_ids[j]}
                 for i, j in self.links.duplicates

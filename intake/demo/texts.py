@@ -36,7 +36,7 @@ IDENTIFIER_SLOTS = {
 DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "online_shopping_fraud": {
         "fr": (
-            "J'ai commandé {item} sur une annonce {market} d'un vendeur de {city}. J'ai payé {amount} par virement sur le RIB {rib} ({bank}) et depuis, il ne répond plus au {phone}.",
+            "J'ai commandé {item} à un vendeur de {city} qui avait publié une annonce sur {market}. J'ai payé {amount} par virement sur le RIB {rib} ({bank}) et depuis, il ne répond plus au {phone}.",
             "Annonce sur {site} : {item} à très bon prix. Le vendeur a exigé une avance de {amount} par {transfer}, puis il m'a bloqué. Son numéro : {phone}.",
             "Le site {site} affichait des promotions énormes. J'ai payé {amount} par carte pour {item}, rien n'est arrivé et le service client ne répond jamais.",
             "J'ai vendu {item} sur {market}. L'acheteur ({phone}) m'a montré une fausse capture de virement de {amount} et a fait récupérer la marchandise par un livreur.",
@@ -44,9 +44,9 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "msa": (
             "طلبت شراء {item} من إعلان على {market} لبائع من {city}، ودفعت {amount} بتحويل إلى الحساب {rib} لدى {bank}، ومنذ ذلك الحين لا يجيب على الرقم {phone}.",
-            "أديت ثمن {item} عبر الموقع {site} وقدره {amount} بالبطاقة البنكية، ولم أتوصل بشيء رغم مرور أسابيع، ولا أحد يرد على رسائلي.",
+            "اشتريت {item} من الموقع {site} ودفعت {amount} بالبطاقة البنكية، ولم أتوصل بشيء رغم مرور أسابيع، ولا أحد يرد على رسائلي.",
             "وجدت إعلانا عن {item} بثمن مغرٍ، فطلب مني البائع تسبيقا قدره {amount} عبر {transfer}، ثم حظر رقمي. رقمه: {phone}.",
-            "بعت {item} على {market}، فأرسل لي المشتري من الرقم {phone} صورة مزورة لتحويل بقيمة {amount} وتسلّم السلعة عن طريق موزع.",
+            "بعت {item} على {market}، فأرسل لي المشتري من الرقم {phone} صورة مزورة لتحويل بقيمة {amount} وتسلّم السلعة عن طريق عامل توصيل.",
             "كانت صفحة على {platform} باسم {username} تعرض {item} للبيع، فحولت {amount} إلى الحساب {rib}، واختفت الصفحة في اليوم الموالي.",
         ),
         "darija": (
@@ -68,13 +68,13 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "Un SMS « votre colis est en attente, frais de livraison 12 DH » m'envoyait vers {site}. J'ai payé avec ma carte et ensuite {amount} ont été débités.",
             "Un homme qui se présentait comme conseiller de {bank} m'a appelé du {phone} et m'a demandé le code reçu par SMS. Peu après, {amount} ont disparu de mon compte.",
             "Un e-mail de {email} se faisant passer pour les impôts annonçait un remboursement à valider sur {site}. J'ai donné ma carte ; {amount} ont été prélevés.",
-            "Faux support technique : un message WhatsApp du {phone} disait que mon compte {bank} allait être fermé. J'ai installé l'application demandée et perdu {amount}.",
+            "Faux support technique : un message WhatsApp du {phone} disait que mon compte chez {bank} allait être fermé. J'ai installé l'application demandée et perdu {amount}.",
         ),
         "msa": (
             "وصلتني رسالة نصية باسم {bank} تقول إن بطاقتي موقوفة، مع الرابط {site}. أدخلت معلوماتي البنكية فسُحب من حسابي {amount} في اليوم الموالي.",
             "اتصل بي شخص من الرقم {phone} ادّعى أنه موظف في {bank} وطلب الرمز الذي وصلني في رسالة قصيرة، وبعد دقائق اقتُطع من حسابي {amount}.",
             "توصلت برسالة تدّعي أنها من شركة التوصيل تطلب أداء رسوم طرد عبر الموقع {site}، وبعد إدخال بيانات البطاقة اقتُطع من حسابي {amount}.",
-            "وصلتني رسالة إلكترونية من {email} باسم إدارة الضرائب تعلن عن استرجاع مبلغ عبر الموقع {site}، فأدخلت بطاقتي واقتُطع {amount}.",
+            "وصلتني رسالة إلكترونية من {email} باسم إدارة الضرائب تعلن عن استرجاع مبلغ عبر الموقع {site}، فأدخلت بيانات بطاقتي واقتُطع من حسابي {amount}.",
         ),
         "darija": (
             "جاني ميساج باسم {bank} كيقول البطاقة ديالك تبلوكات، فيه لينك {site}. دخلت المعلومات ديالي وتقطعو ليا {amount} من الحساب.",
@@ -104,9 +104,9 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "واحد ف تيليغرام {username} قنعني نشري USDT ونصيفطهم ل {wallet}، مشاو ليا {amount}.",
         ),
         "arabizi": (
-            "dkhlt f wa7d plateforme d investissement {site}, galo lia ghadi trb7 bzaf f chhar, 7titt {amount} w mli bghit nsseb tlbo mni nkhlss des frais",
+            "dkhlt f wa7d plateforme d investissement {site}, galo lia ghadi trb7 bzaf f chhar, 7ttit {amount} w mli bghit ns7eb tlbo mni nkhlss des frais",
             "wa7d f telegram {username} 9n3ni nchri USDT w nsifthom l {wallet}, mchaw lia {amount}",
-            "groupe whatsapp dyal investissement, l admin {phone} gal lina 7tto flouss f rib {rib}. 7titt {amount} w mn b3d le groupe tsed",
+            "groupe whatsapp dyal investissement, l admin {phone} gal lina 7tto flouss f rib {rib}. 7ttit {amount} w mn b3d le groupe tsed",
         ),
     },
     "romance_advance_fee_fraud": {
@@ -116,8 +116,8 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "Un homme rencontré sur {platform} ({username}) promettait le mariage et m'a demandé {amount} pour son visa. Il ne répond plus.",
         ),
         "msa": (
-            "تعرفت على شخص في {platform} قال إنه يقيم في الخارج، وبعد أسابيع من المحادثة طلب مني {amount} لأداء رسوم جمركية على هدية أرسلها. حسابه: {username}.",
-            "أخبرني شخص عبر واتساب من الرقم {phone} أنني ربحت سيارة في قرعة، وطلب {amount} مصاريف ملف حولتها إلى الحساب {rib}، ثم اختفى.",
+            "تعرفت على شخص عبر {platform} قال إنه يقيم في الخارج، وبعد أسابيع من المحادثة طلب مني {amount} لأداء رسوم جمركية على هدية أرسلها. حسابه: {username}.",
+            "أخبرني شخص عبر واتساب من الرقم {phone} أنني ربحت سيارة في قرعة، وطلب مني {amount} بدعوى مصاريف الملف، فحولتها إلى الحساب {rib}، ثم اختفى.",
         ),
         "darija": (
             "تعرفت على واحد ف {platform} قال ليا راه ف الخارج وبغا يتزوج بيا، طلب مني {amount} باش يخلص الفيزا. الحساب ديالو {username}.",
@@ -125,7 +125,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "arabizi": (
             "t3rft 3la wa7d f {platform} gal lia rah f lkharij w bgha ytzwj biya, tlb mni {amount} bach ykhlss la visa. compte dyalo {username}",
-            "wa7d f whatsapp {phone} gal lia rb7ti tomobil f tirage, khllst {amount} les frais f rib {rib} w mn b3d tbloka",
+            "wa7d f whatsapp {phone} gal lia rb7ti tomobil f tirage, khllst {amount} les frais f rib {rib} w mn b3d blokani",
         ),
     },
     "account_takeover": {
@@ -152,11 +152,11 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "sextortion": {
         "fr": (
             "Une personne rencontrée sur {platform} a enregistré un appel vidéo et menace d'envoyer la vidéo à ma famille si je ne paie pas {demand}. Son compte : {username}.",
-            "On me fait chanter avec des photos intimes : il exige {demand} sur le RIB {rib} avant demain, sinon il publie tout. Il écrit depuis le {phone}.",
+            "Quelqu'un me fait chanter avec des photos intimes : il exige {demand} sur le RIB {rib} avant demain, sinon il publie tout. Il écrit depuis le {phone}.",
             "Un faux profil {platform} ({username}) m'a piégé et réclame {demand} par {transfer}, sinon il envoie les images à mes contacts.",
         ),
         "msa": (
-            "شخص تعرفت عليه في {platform} سجّل مكالمة فيديو ويهددني بإرسالها إلى عائلتي إن لم أدفع {demand}. حسابه: {username}.",
+            "شخص تعرفت عليه عبر {platform} سجّل مكالمة فيديو ويهددني بإرسالها إلى عائلتي إن لم أدفع {demand}. حسابه: {username}.",
             "يبتزني شخص بصور خاصة ويطلب {demand} قبل الغد وإلا سينشرها، ويراسلني من الرقم {phone}.",
         ),
         "darija": (
@@ -203,7 +203,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "msa": (
             "تم تشفير جميع ملفات حاسوب الشركة وظهرت رسالة تطلب فدية بالبيتكوين إلى العنوان {wallet} والتواصل عبر {email}. الهجوم لا يزال مستمرا.",
-            "ظهر على حاسوبي تنبيه مزيف باسم مايكروسوفت مع الرقم {phone}، وتحكّم المتصل في جهازي عن بعد وثبّت برنامجا مجهولا.",
+            "ظهر على حاسوبي تنبيه مزيف باسم مايكروسوفت فيه الرقم {phone}، فاتصلت به فتحكّم في جهازي عن بعد وثبّت برنامجا مجهولا.",
         ),
         "darija": (
             "البيسي ديال المحل تشفرو فيه كاع الفيشيات وخرجات رسالة كيطلبو فلوس بالبيتكوين ف {wallet}، والتواصل ف {email}.",
@@ -238,7 +238,7 @@ DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
             "نشر الحساب {username} على {platform} فيديو يحرض على الاعتداء على أخي مع ذكر عنوانه.",
         ),
         "darija": (
-            "واحد كيصيفط ليا من {phone} كيقول ليا غادي نقتلك إلا ما حيدتيش الشكاية، وعارف فين ساكن ف {city}.",
+            "واحد كيصيفط ليا من {phone} كيقول ليا غادي نقتلك إلا ما حيدتيش الشكاية، وعارف فين كنسكن ف {city}.",
         ),
         "arabizi": ("wa7d kaykteb lia mn {phone} kaygoul lia ghadi n9tlek ila ma 7iyditich la plainte",),
     },
@@ -321,14 +321,6 @@ CLOSINGS: dict[str, tuple[str, ...]] = {
     "darija": ("", "", " عندي السكرينات.", " عافاكم عاونوني.", " شنو خاصني ندير؟"),
     "arabizi": ("", "", " 3ndi les captures", " 3afakom 3awnouni", " chno khasni ndir?"),
 }
-# What a citizen adds when sending the same report again (the duplicate triage looks for).
-RESENT: dict[str, str] = {
-    "fr": " (je renvoie mon signalement, je n'ai pas eu de réponse)",
-    "msa": " (أعيد إرسال بلاغي لأنني لم أتوصل برد)",
-    "darija": " (عاود صيفطت البلاغ حيت ما جاني حتى جواب)",
-    "arabizi": " (3awd sifett la plainte, ma jani 7ta jawab)",
-}
-
 ITEMS: dict[str, tuple[str, ...]] = {
     "fr": (
         "un iPhone 13", "une PS5", "un frigo Samsung", "un caftan", "des baskets Nike",
@@ -357,7 +349,7 @@ PLATFORMS: dict[str, tuple[str, ...]] = {
 }
 MARKETS: dict[str, tuple[str, ...]] = {
     "fr": ("Avito", "Marketplace", "Instagram", "un groupe Facebook"),
-    "msa": ("أفيتو", "ماركت بليس", "إنستغرام", "مجموعة على فيسبوك"),
+    "msa": ("أفيتو", "ماركت بليس", "إنستغرام", "إحدى مجموعات فيسبوك"),
     "darija": ("أفيتو", "ماركت بليس", "إنستغرام", "واحد الكروب ف فيسبوك"),
     "arabizi": ("avito", "marketplace", "insta", "groupe facebook"),
 }
@@ -519,14 +511,14 @@ ANSWERS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "msa": (
             "حُذف الحساب لكنني احتفظت بلقطات الشاشة وها أنا أرسلها.",
-            "هذا هو الرابط الدقيق، والمنشور ما زال منشورا منذ يوم {weekday}.",
+            "هذا هو الرابط الدقيق، والمنشور لا يزال متاحا منذ يوم {weekday}.",
         ),
         "darija": (
             "الحساب تمسح ولكن خليت السكرينات، راني صيفطتهم.",
             "هادا هو اللينك، المنشور باقي كاين من نهار {weekday}.",
         ),
         "arabizi": (
-            "compte tmse7 walakin khllit les captures, sifthom lik",
+            "compte tmse7 walakin khllit les captures, ghadi nsifthom likom",
             "ha lien, la publication ba9a kayna mn nhar {weekday}",
         ),
     },
@@ -592,7 +584,7 @@ REASONS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "ar": (
             "الوقائع الواردة في بلاغكم نزاع تجاري وليست جريمة إلكترونية، ويمكنكم التوجه إلى المحكمة الابتدائية.",
-            "المعلومات المقدمة لا تكفي لإثبات مخالفة، ويمكنكم تقديم بلاغ جديد بتفاصيل أكثر.",
+            "المعلومات المقدمة لا تكفي لإثبات وجود جريمة، ويمكنكم تقديم بلاغ جديد بتفاصيل أكثر.",
         ),
     },
     "duplicate": {
@@ -616,6 +608,13 @@ REASONS: dict[str, dict[str, tuple[str, ...]]] = {
             "أحيل الملف على الفرقة الجهوية للشرطة القضائية بمدينة {city}.",
             "أحيل الملف على الدرك الملكي المختص ترابيا.",
         ),
+    },
+    # A case filed from abroad: the police of the country where the citizen lives, through Interpol.
+    "referred_abroad": {
+        "fr": (
+            "Dossier transmis via Interpol (Bureau central national de Rabat) aux autorités du pays de résidence.",
+        ),
+        "ar": ("أحيل الملف عبر الأنتربول (المكتب المركزي الوطني بالرباط) على سلطات بلد الإقامة.",),
     },
     "resolved": {
         "fr": (
@@ -656,11 +655,13 @@ SCREENSHOT_NAMES = (
 
 
 _ELIDED = re.compile(r"\b([Dd])e ([AEIOUYÉÈ])")
+_CONTRACTED = re.compile(r"\b([Dd])e le (?=[A-ZÉ])")  # a name with its article, not `de le tuer`
 
 
 def french_elision(text: str) -> str:
-    """`de Agadir` is `d'Agadir`: a slot filled with a name that starts with a vowel."""
-    return _ELIDED.sub(r"\1'\2", text)
+    """`de Agadir` is `d'Agadir`, `de le Crédit Agricole` is `du Crédit Agricole`: a slot filled with a
+    name that starts with a vowel or with `le`."""
+    return _CONTRACTED.sub(r"\1u ", _ELIDED.sub(r"\1'\2", text))
 
 
 def slots_of(template: str) -> list[str]:

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 
+from intake.demo.presence import demo_report_count
 from intake.i18n import select_locale, text_direction
 from intake.officer.audit import record
 from intake.officer.labels import priority_name
@@ -80,7 +81,9 @@ def monthly_export() -> Response:
 @bp.get("/exports")
 @roles(Role.ADMIN)
 def exports() -> str:
-    return render_template("admin/exports.html", files=export_files(), months=recent_months())
+    return render_template(
+        "admin/exports.html", files=export_files(), months=recent_months(), demo_reports=demo_report_count()
+    )
 
 
 @bp.get("/exports/files/<name>")
@@ -115,4 +118,5 @@ def dashboard() -> str:
         data=data,
         charts=dashboard_charts(data, rtl=text_direction(select_locale()) == "rtl"),
         priority_name=priority_name,
+        demo_reports=demo_report_count(),
     )

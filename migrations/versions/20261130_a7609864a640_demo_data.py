@@ -17,6 +17,7 @@ branch_labels = None
 depends_on = None
 
 FLAGGED = "duplicate_of_id IS NOT NULL"
+DEMO = "demo"
 
 
 def upgrade():
@@ -24,6 +25,7 @@ def upgrade():
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('demo', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.create_index('ix_reports_duplicate_of', ['duplicate_of_id'], unique=False, postgresql_where=sa.text(FLAGGED), sqlite_where=sa.text(FLAGGED))
+        batch_op.create_index('ix_reports_demo', ['id'], unique=False, postgresql_where=sa.text(DEMO), sqlite_where=sa.text(DEMO))
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.add_column(sa.Column('demo', sa.Boolean(), server_default=sa.false(), nullable=False))
 
@@ -33,5 +35,6 @@ def downgrade():
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.drop_column('demo')
     with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_demo', postgresql_where=sa.text(DEMO), sqlite_where=sa.text(DEMO))
         batch_op.drop_index('ix_reports_duplicate_of', postgresql_where=sa.text(FLAGGED), sqlite_where=sa.text(FLAGGED))
         batch_op.drop_column('demo')
