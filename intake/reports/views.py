@@ -298,9 +298,9 @@ def track_form() -> tuple[Response, int]:
 
 
 def public_addresses(lang: str) -> Addresses:
-    """The addresses printed on an acknowledgement, in the report's language: under PUBLIC_URL when
-    it is set (behind a proxy, the host a citizen's browser used may not be the public one)."""
-    base = current_app.config.get("PUBLIC_URL") or request.url_root.rstrip("/")
+    """The addresses printed on an acknowledgement, in the report's language, under PUBLIC_URL (never
+    the request's Host header, which a client chooses)."""
+    base = current_app.config["PUBLIC_URL"]
     return Addresses(
         tracking=base + url_for(".track_form", lang=lang),
         verify=base + url_for(".verify", lang=lang),
