@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from intake.privacy.keys import BadKeySetting, KeyRing, generated_keys, parse_keyring
+from intake.storage.location import S3Location, StorageURLError, parse_storage_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -179,6 +180,16 @@ def _sms_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
+def _storage(env: Mapping[str, str]) -> S3Location | None:
+    url = env.get("STORAGE_URL")
+    if not url:
+        return None
+    try:
+        return parse_storage_url(url)
+    except StorageURLError as error:
+        raise ConfigurationError(str(error)) from error
+
+
 def _public_url(env: Mapping[str, str], channels: bool) -> str:
     """The address citizens open, as the outside world sees it: links in messages are built from it,
     never from a request's own Host header."""
@@ -335,6 +346,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "VAR_DIR": str(folder),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR") or str(folder / "evidence"),
         "EXPORT_DIR": env.get("EXPORT_DIR") or str(folder / "exports"),
+        # Evidence in an S3-compatible store (intake.storage) instead of EVIDENCE_DIR: see the README.
+        "STORAGE": _storage(env),
         # Five files of 10 MiB are refused at 25 MiB in total; the margin is for the text fields.
         "MAX_CONTENT_LENGTH": 26 * MiB,
         "MAX_FORM_MEMORY_SIZE": 1 * MiB,

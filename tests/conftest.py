@@ -27,6 +27,7 @@ from intake.staff.services import create_staff
 from intake.types import utcnow
 from intake.unit_of_work import commit
 from tests.factories import report_payload
+from tests.object_store import s3_bucket, s3_server  # noqa: F401 - fixtures for every test module
 from tests.services import fresh_postgres_database, redis_url_or_skip
 
 TEST_SECRET = "test-secret-key-not-for-production"

@@ -126,9 +126,46 @@ def file_place(stored_name: str, owner: str) -> str:
     return f"evidence:{owner}:{stored_name}"
 
 
-class LocalEvidenceStore:
-    """Originals and previews under one directory, named by a random id (never by anything the
-    citizen typed), encrypted (intake.privacy.files): the folder holds no evidence in clear."""
+def clear_reader(raw: IO[bytes], stored_name: str, owner: str) -> IO[bytes]:
+    """The clear content of a stored file, read and checked chunk by chunk as it is read (a file from
+    before encryption is read as it is, until `flask keys rotate` encrypts it). Closes `raw` if it
+    cannot be opened."""
+    if not is_encrypted(raw):
+        return raw
+    try:
+        return io.BufferedReader(DecryptingReader(raw, file_place(stored_name, owner)), buffer_size=CHUNK)
+    except BaseException:
+        raw.close()
+        raise
+
+
+class SealedFiles:
+    """What every store does the same way: new files named by a random id (never by anything the
+    citizen typed), and re-encryption as a read then a write. A store writes a file whole, encrypted,
+    or not at all (`_write`), and opens it for reading (`open`)."""
+
+    def _write(self, stored_name: str, owner: str, stream: IO[bytes]) -> tuple[int, str]:
+        raise NotImplementedError
+
+    def open(self, stored_name: str, owner: str) -> IO[bytes]:
+        raise NotImplementedError
+
+    def save(self, stream: IO[bytes], owner: str) -> StoredFile:
+        """Encrypt `stream` into a new file (streamed: written whole or not at all); the size and the
+        SHA-256 returned are the clear content's."""
+        stored_name = uuid.uuid4().hex
+        size, sha256 = self._write(stored_name, owner, stream)
+        return StoredFile(stored_name=stored_name, size=size, sha256=sha256)
+
+    def reencrypt(self, stored_name: str, owner: str) -> None:
+        """The same content under the newest key (key rotation; a file in clear gets encrypted)."""
+        with self.open(stored_name, owner) as clear:
+            self._write(stored_name, owner, clear)
+
+
+class LocalEvidenceStore(SealedFiles):
+    """Originals and previews under one directory, encrypted (intake.privacy.files): the folder
+    holds no evidence in clear."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
@@ -137,13 +174,6 @@ class LocalEvidenceStore:
         if not stored_name.isalnum():
             raise ValueError("invalid stored name")
         return self.root / stored_name[:2] / stored_name
-
-    def save(self, stream: IO[bytes], owner: str) -> StoredFile:
-        """Encrypt `stream` into a new file (streamed: written whole or not at all); the size and the
-        SHA-256 returned are the clear content's."""
-        stored_name = uuid.uuid4().hex
-        size, sha256 = self._write(stored_name, owner, stream)
-        return StoredFile(stored_name=stored_name, size=size, sha256=sha256)
 
     def _write(self, stored_name: str, owner: str, stream: IO[bytes]) -> tuple[int, str]:
         path = self._path(stored_name)
@@ -163,31 +193,27 @@ class LocalEvidenceStore:
         return size, sha256
 
     def open(self, stored_name: str, owner: str) -> IO[bytes]:
-        """The clear content, read and checked chunk by chunk as it is read (a file from before
-        encryption is read as it is, until `flask keys rotate` encrypts it)."""
-        raw = self._path(stored_name).open("rb")
-        if not is_encrypted(raw):
-            return raw
-        try:
-            return io.BufferedReader(DecryptingReader(raw, file_place(stored_name, owner)), buffer_size=CHUNK)
-        except BaseException:
-            raw.close()
-            raise
+        """The clear content (see clear_reader)."""
+        return clear_reader(self._path(stored_name).open("rb"), stored_name, owner)
 
     def key_id(self, stored_name: str) -> str | None:
         """The key a file is encrypted with; None for a file still in clear."""
         with self._path(stored_name).open("rb") as raw:
             return key_id_of_file(raw)
 
-    def reencrypt(self, stored_name: str, owner: str) -> None:
-        """The same content under the newest key (key rotation; a file in clear gets encrypted)."""
-        with self.open(stored_name, owner) as clear:
-            self._write(stored_name, owner, clear)
-
     def delete(self, stored_name: str) -> None:
         self._path(stored_name).unlink(missing_ok=True)
 
 
 def evidence_store() -> EvidenceStore:
-    """The store the app is configured with (a local directory for now)."""
-    return LocalEvidenceStore(current_app.config["EVIDENCE_DIR"])
+    """The store the app is configured with: the object store of STORAGE_URL (one client per
+    process, kept on the app), else the local folder EVIDENCE_DIR."""
+    location = current_app.config.get("STORAGE")
+    if location is None:
+        return LocalEvidenceStore(current_app.config["EVIDENCE_DIR"])
+    from intake.storage.s3 import S3EvidenceStore, s3_client  # boto3 only where it is used
+
+    client = current_app.extensions.get("blagh_s3")
+    if client is None:
+        client = current_app.extensions["blagh_s3"] = s3_client(location)
+    return S3EvidenceStore(client, location)

@@ -1,0 +1,123 @@
+"""Evidence on an S3-compatible store (STORAGE_URL), against a real SeaweedFS server started by the
+suite (tests/object_store.py): encrypted before it leaves the process, so the store only ever holds
+ciphertext (ASVS 6.1.1, 8.1.6); streamed both ways; deleted for real."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from intake.config import ConfigurationError, load_config
+from intake.extensions import db
+from intake.privacy.sealing import keyring
+from intake.reports.models import EvidenceFile, Report
+from intake.storage.location import S3Location, StorageURLError, parse_storage_url
+from intake.storage.s3 import PART_BYTES, S3EvidenceStore
+from tests.conftest import build_app, csrf_token, run_due_jobs
+from tests.factories import form_data, png_bytes
+from tests.object_store import S3Server
+
+pytestmark = pytest.mark.s3
+
+
+def test_storage_url_is_read_or_refused_with_a_reason(tmp_path: Path) -> None:
+    assert parse_storage_url("s3://evidence?endpoint=https://s3.example.ma&region=ma-1") == S3Location(
+        "evidence", "", "https://s3.example.ma", "ma-1"
+    )
+    assert parse_storage_url("s3://evidence/blagh/prod/").key("evidence/ab/x") == "blagh/prod/evidence/ab/x"
+    for bad, reason in [
+        ("https://s3.example.ma/evidence", "must look like"),
+        ("s3://key:secret@evidence", "AWS_ACCESS_KEY_ID"),
+        ("s3://evidence?endpoint=ftp://host", "http:// or https://"),
+        ("s3://evidence?bucket=x", "unknown parameter bucket"),
+    ]:
+        with pytest.raises(StorageURLError, match=reason):
+            parse_storage_url(bad)
+    with pytest.raises(ConfigurationError, match="STORAGE_URL must look like"):
+        load_config({"VAR_DIR": str(tmp_path / "var"), "STORAGE_URL": "s3:/"})
+
+
+@pytest.fixture
+def s3_app(
+    tmp_path: Path, s3_server: S3Server, s3_bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """The app (embedded database) with its evidence in the test's bucket; credentials from the
+    environment, as boto3 reads them in production."""
+    for name, value in s3_server.credentials.items():
+        monkeypatch.setenv(name, value)
+    application = build_app(tmp_path / "var", STORAGE_URL=s3_server.storage_url(s3_bucket))
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        yield application
+        db.session.remove()
+
+
+def test_the_store_holds_ciphertext_and_streams_it_back(
+    s3_app: Flask,
+    s3_server: S3Server,
+    s3_bucket: str,
+) -> None:
+    store = S3EvidenceStore(s3_server.client(), parse_storage_url(s3_server.storage_url(s3_bucket)))
+    marker = b"CLEAR-TEXT-MARKER "
+    content = marker * ((PART_BYTES + 300_000) // len(marker))  # above the multipart threshold
+    saved = store.save(io.BytesIO(content), "owner-1")
+    assert saved.size == len(content) and saved.sha256 == hashlib.sha256(content).hexdigest()
+    key = f"evidence/{saved.stored_name[:2]}/{saved.stored_name}"
+    assert s3_server.keys(s3_bucket) == [key]
+    raw = s3_server.client().get_object(Bucket=s3_bucket, Key=key)["Body"].read()
+    assert raw.startswith(b"BLGE") and marker not in raw and len(raw) > len(content)
+
+    with store.open(saved.stored_name, "owner-1") as clear:
+        assert clear.read() == content
+    assert store.key_id(saved.stored_name) == keyring().current_id
+    with pytest.raises(Exception, match="altered, cut or moved"):  # bound to its evidence row
+        store.open(saved.stored_name, "owner-2").read()
+
+    store.reencrypt(saved.stored_name, "owner-1")
+    again = s3_server.client().get_object(Bucket=s3_bucket, Key=key)["Body"].read()
+    assert again != raw and again.startswith(b"BLGE")
+    with store.open(saved.stored_name, "owner-1") as clear:
+        assert hashlib.sha256(clear.read()).hexdigest() == saved.sha256
+
+    store.delete(saved.stored_name)
+    assert s3_server.keys(s3_bucket) == []
+    with pytest.raises(FileNotFoundError):
+        store.open(saved.stored_name, "owner-1")
+
+
+def test_a_filing_keeps_its_evidence_in_the_bucket_only(
+    s3_app: Flask,
+    s3_server: S3Server,
+    s3_bucket: str,
+) -> None:
+    """Filed through the form, checked by the worker's service (its preview written there too),
+    downloaded by an officer's page: nothing of it on the web process's disk."""
+    client = s3_app.test_client()
+    png = png_bytes(40, 30)
+    data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+    data["evidence"] = [(io.BytesIO(png), "capture.png", "image/png")]
+    assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
+
+    item = db.session.scalars(select(EvidenceFile)).one()
+    assert s3_server.keys(s3_bucket) == [f"evidence/{item.stored_name[:2]}/{item.stored_name}"]
+    assert not Path(s3_app.config["EVIDENCE_DIR"]).exists() or not any(
+        Path(s3_app.config["EVIDENCE_DIR"]).rglob("*")
+    )
+
+    run_due_jobs("triage", "evidence")
+    db.session.refresh(item)
+    assert item.check_status == "accepted" and item.preview_name
+    assert f"evidence/{item.preview_name[:2]}/{item.preview_name}" in s3_server.keys(s3_bucket)
+    with S3EvidenceStore(s3_server.client(), s3_app.config["STORAGE"]).open(
+        item.stored_name, item.seal_id
+    ) as back:
+        assert back.read() == png
+    assert db.session.scalar(select(Report.id)) is not None
