@@ -22,6 +22,7 @@ from intake.storage.s3 import PART_BYTES, S3EvidenceStore
 from tests.conftest import build_app, csrf_token, run_due_jobs
 from tests.factories import form_data, png_bytes
 from tests.object_store import S3Server
+from tests.processes import free_port
 
 pytestmark = pytest.mark.s3
 
@@ -121,3 +122,40 @@ def test_a_filing_keeps_its_evidence_in_the_bucket_only(
     ) as back:
         assert back.read() == png
     assert db.session.scalar(select(Report.id)) is not None
+
+
+def test_a_store_that_is_down_refuses_filings_with_files_and_keeps_what_was_typed(
+    tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing listens at the store's address: a filing with a file gets a 503 in the asker's
+    language (form and API), the form keeps the text, and nothing is stored; without files, the
+    report is accepted as usual."""
+    for name, value in s3_server.credentials.items():
+        monkeypatch.setenv(name, value)
+    down = f"s3://evidence?endpoint=http://127.0.0.1:{free_port()}&region=us-east-1"
+    application = build_app(tmp_path / "var", STORAGE_URL=down)
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        client = application.test_client()
+        typed = (
+            "Un faux vendeur sur Marketplace a pris mon argent : 2500 dirhams par virement, puis plus rien."
+        )
+        data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data(description=typed)}
+        data["evidence"] = [(io.BytesIO(png_bytes()), "capture.png", "image/png")]
+        refused = client.post("/fr/report", data=data, content_type="multipart/form-data")
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "120"
+        assert "vos fichiers n’ont pas pu être enregistrés" in page.lower() and typed in page
+        api = client.post(
+            "/api/v1/reports",
+            data={**form_data(), "evidence": [(io.BytesIO(png_bytes()), "capture.png", "image/png")]},
+            content_type="multipart/form-data",
+            headers={"Accept-Language": "fr"},
+        )
+        assert api.status_code == 503 and "rien n’a été déposé" in api.get_json()["errors"]["evidence"][0]
+        assert db.session.scalar(select(Report.id)) is None
+        without_files = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+        assert client.post("/fr/report", data=without_files).status_code == 303
+        db.session.remove()

@@ -12,7 +12,7 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from intake.extensions import csrf
 from intake.i18n import LANGUAGES, best_language_from_header
-from intake.reports.evidence import evidence_store
+from intake.reports.evidence import STORE_RETRY_AFTER, StoreUnavailable, evidence_store
 from intake.reports.forms import ReportForm
 from intake.reports.json_body import json_to_formdata
 from intake.reports.models import Channel
@@ -174,7 +174,22 @@ def create_report() -> tuple[Response, int]:
         errors = _form_errors(form)
         errors.update({name: [str(m) for m in messages] for name, messages in type_errors.items()})
         return jsonify(errors=errors), 422
-    filed = file_report(form.submission(), language=g.lang, channel=Channel.API.value, store=evidence_store())
+    try:
+        filed = file_report(
+            form.submission(), language=g.lang, channel=Channel.API.value, store=evidence_store()
+        )
+    except StoreUnavailable:
+        refused = jsonify(
+            errors={
+                "evidence": [
+                    _(
+                        "The files cannot be stored just now, so nothing was filed. Send the report again in a few minutes."
+                    )
+                ]
+            }
+        )
+        refused.headers["Retry-After"] = STORE_RETRY_AFTER
+        return refused, 503
     response = jsonify(reference=filed.reference, receipt=filed.receipt, status=filed.status)
     response.headers["Cache-Control"] = "no-store"
     return response, 201

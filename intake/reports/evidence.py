@@ -103,6 +103,14 @@ def file_kind(media_type: str) -> str:
     return _DOWNLOAD_NAMES.get(media_type, ("evidence", "bin"))[1].upper()
 
 
+STORE_RETRY_AFTER = "120"  # seconds, in the Retry-After of a 503 while the store is down
+
+
+class StoreUnavailable(Exception):
+    """The file store cannot be reached (an object store that is down): a filing with files is
+    refused with a 503 and nothing is stored, rather than accepted without its evidence."""
+
+
 @dataclass(frozen=True)
 class StoredFile:
     stored_name: str

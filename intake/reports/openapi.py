@@ -192,6 +192,7 @@ def openapi_document() -> dict[str, Any]:
                         "415": json(_ERRORS, "Neither JSON nor multipart"),
                         "422": json(_ERRORS, "Validation errors, per field, in the asker's language"),
                         "429": json(_ERRORS, "Too many reports from this address"),
+                        "503": json(_ERRORS, "The evidence store is down: nothing was filed (Retry-After)"),
                     },
                 }
             },

@@ -17,7 +17,7 @@ from intake.privacy.blind import blind_index, suspect_index
 from intake.privacy.requests import latest_request, request_erasure
 from intake.privacy.sealing import new_seal_id
 from intake.reports.confirmations import SlipTicket, hold_receipt
-from intake.reports.evidence import EvidenceStore, safe_file_name
+from intake.reports.evidence import EvidenceStore, StoreUnavailable, safe_file_name
 from intake.reports.models import (
     CaseEvent,
     EvidenceFile,
@@ -144,8 +144,13 @@ def _store_evidence(uploads: tuple[CheckedUpload, ...], store: EvidenceStore) ->
 
 
 def _delete_files(store: EvidenceStore, files: list[EvidenceFile]) -> None:
+    """Remove files whose report was not stored. A store that cannot be reached leaves them to the
+    sweep of orphan objects (intake.storage.sweep), rather than hiding the error that got here."""
     for item in files:
-        store.delete(item.stored_name)
+        try:
+            store.delete(item.stored_name)
+        except StoreUnavailable:
+            log.warning("an evidence file whose report was not stored is left for the sweep")
 
 
 def _commit_keeping_evidence(

@@ -30,7 +30,7 @@ from intake.i18n import CITIZEN_LANGUAGES, LANGUAGES, best_language_from_header
 from intake.notifications.channels import enabled_channels
 from intake.privacy.retention import retention_days
 from intake.reports.confirmations import SlipTicket, take_receipt
-from intake.reports.evidence import evidence_store
+from intake.reports.evidence import STORE_RETRY_AFTER, StoreUnavailable, evidence_store
 from intake.reports.forms import (
     COMMON_CURRENCIES,
     DESCRIPTION_MAX,
@@ -135,13 +135,19 @@ def report_form() -> ResponseReturnValue:
             form.suspects.append_entry()
         return _render_form(form, had_files=bool(form.uploaded_files())), 200
     if form.validate_on_submit():
-        filed = file_report(
-            form.submission(),
-            language=g.lang,
-            channel=Channel.WEB.value,
-            store=evidence_store(),
-            hold_receipt_for_confirmation=True,
-        )
+        try:
+            filed = file_report(
+                form.submission(),
+                language=g.lang,
+                channel=Channel.WEB.value,
+                store=evidence_store(),
+                hold_receipt_for_confirmation=True,
+            )
+        except StoreUnavailable:
+            # Nothing was stored: the citizen keeps what they typed and is told to try again soon.
+            response = _render_form(form, had_files=True, store_down=True)
+            response.headers["Retry-After"] = STORE_RETRY_AFTER
+            return response, 503
         if filed.slip is None:
             raise RuntimeError("file_report did not hold the receipt for the confirmation page")
         # Never the receipt itself: the cookie is signed, not encrypted (see intake.reports.confirmations).
@@ -156,7 +162,9 @@ def report_form() -> ResponseReturnValue:
     return _render_form(form, had_files=request.method == "POST" and bool(form.uploaded_files())), status
 
 
-def _render_form(form: ReportForm, had_files: bool, rate_limited: bool = False) -> Response:
+def _render_form(
+    form: ReportForm, had_files: bool, rate_limited: bool = False, store_down: bool = False
+) -> Response:
     body = render_template(
         "reports/form.html",
         form=form,
@@ -167,6 +175,7 @@ def _render_form(form: ReportForm, had_files: bool, rate_limited: bool = False) 
         emergency_numbers=EMERGENCY_NUMBERS,
         files_dropped=had_files,
         rate_limited=rate_limited,
+        store_down=store_down,
         today=today_in_morocco().isoformat(),
         earliest=EARLIEST_INCIDENT.isoformat(),
         description_limits={"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
@@ -212,6 +221,7 @@ def answer() -> tuple[Response, int]:
     form = AnswerForm()
     outcome = None
     refused = None
+    store_down = False
     if form.validate_on_submit():
         try:
             outcome = citizen_answer(
@@ -223,6 +233,12 @@ def answer() -> tuple[Response, int]:
             )
         except AnswerRefused:
             refused = _("For this category, do not upload any file: give the links only.")
+        except StoreUnavailable:
+            store_down = True
+            refused = _(
+                "Your files could not be stored just now, so your answer was not sent. Your text is below: "
+                "attach your files again and send it in a few minutes."
+            )
         if outcome is AnswerOutcome.NOT_WAITING:
             refused = _("Your report is no longer waiting for an answer. Your text is below.")
     answered = outcome is AnswerOutcome.SENT
@@ -235,8 +251,11 @@ def answer() -> tuple[Response, int]:
         not_found=outcome is AnswerOutcome.NOT_FOUND,
         refused=refused,
     )
-    status = 200 if answered else 404 if outcome is AnswerOutcome.NOT_FOUND else 422
-    return _no_store(current_app.make_response(body)), status
+    status = 200 if answered else 404 if outcome is AnswerOutcome.NOT_FOUND else 503 if store_down else 422
+    response = _no_store(current_app.make_response(body))
+    if store_down:
+        response.headers["Retry-After"] = STORE_RETRY_AFTER
+    return response, status
 
 
 @bp.post("/track/erasure")

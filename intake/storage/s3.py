@@ -10,22 +10,39 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from intake.privacy.files import encrypt_stream, key_id_of_file
-from intake.reports.evidence import SealedFiles, clear_reader, file_place
+from intake.reports.evidence import SealedFiles, StoreUnavailable, clear_reader, file_place
 from intake.storage.location import S3Location
 
 SPOOL_BYTES = 1024 * 1024
 PART_BYTES = 8 * 1024 * 1024
 TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES, use_threads=False)
 # A store that does not answer must cost seconds, not a request's whole life.
-CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=20, retries={"max_attempts": 3, "mode": "standard"})
+CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=20, retries={"max_attempts": 2, "mode": "standard"})
+
+
+@contextmanager
+def _reaching_the_store() -> Iterator[None]:
+    """The store's own failures (no connection, a timeout, a 5xx) become StoreUnavailable; what the
+    store answers about the request itself (a missing key, a refusal) stays a ClientError."""
+    try:
+        yield
+    except ClientError as error:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if status >= 500 or error.response.get("Error", {}).get("Code") in {"SlowDown", "ServiceUnavailable"}:
+            raise StoreUnavailable(str(error)) from error
+        raise
+    except BotoCoreError as error:
+        raise StoreUnavailable(str(error)) from error
 
 
 def s3_client(location: S3Location) -> Any:
@@ -51,13 +68,22 @@ class S3EvidenceStore(SealedFiles):
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as sealed:
             size, sha256 = encrypt_stream(stream, sealed, file_place(stored_name, owner))
             sealed.seek(0)
-            self.client.upload_fileobj(sealed, self.location.bucket, self._key(stored_name), Config=TRANSFER)
+            with _reaching_the_store():
+                self.client.upload_fileobj(
+                    sealed, self.location.bucket, self._key(stored_name), Config=TRANSFER
+                )
         return size, sha256
 
     def _download(self, stored_name: str) -> IO[bytes]:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the caller closes it
         try:
-            self.client.download_fileobj(self.location.bucket, self._key(stored_name), spool, Config=TRANSFER)
+            with _reaching_the_store():
+                self.client.download_fileobj(
+                    self.location.bucket, self._key(stored_name), spool, Config=TRANSFER
+                )
+        except StoreUnavailable:
+            spool.close()
+            raise
         except ClientError as error:
             spool.close()
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
@@ -71,10 +97,12 @@ class S3EvidenceStore(SealedFiles):
         return clear_reader(self._download(stored_name), stored_name, owner)
 
     def key_id(self, stored_name: str) -> str | None:
-        head = self.client.get_object(
-            Bucket=self.location.bucket, Key=self._key(stored_name), Range="bytes=0-63"
-        )
+        with _reaching_the_store():
+            head = self.client.get_object(
+                Bucket=self.location.bucket, Key=self._key(stored_name), Range="bytes=0-63"
+            )
         return key_id_of_file(io.BytesIO(head["Body"].read()))
 
     def delete(self, stored_name: str) -> None:
-        self.client.delete_object(Bucket=self.location.bucket, Key=self._key(stored_name))
+        with _reaching_the_store():
+            self.client.delete_object(Bucket=self.location.bucket, Key=self._key(stored_name))
