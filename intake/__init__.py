@@ -22,6 +22,9 @@ ENVIRONMENT_KEYS = (
     "EVIDENCE_DIR",
     "EXPORT_DIR",
     "STORAGE_URL",
+    "ORPHAN_SWEEP_INTERVAL",
+    "ORPHAN_GRACE_SECONDS",
+    "ORPHAN_SWEEP_DAYS",
     "CELERY_QUEUE",
     "OUTBOX_RELAY_INTERVAL",
     "OUTBOX_RELAY_GRACE",
@@ -193,12 +196,13 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """One CLI group per domain: `jobs`, `users`, `export`, `keys` (also a plugin: see its module),
-    `retention`, `demo`."""
+    `retention`, `demo`, `storage`."""
     from intake.demo.commands import demo
     from intake.outbox.commands import jobs
     from intake.privacy.commands import keys, retention
     from intake.staff.commands import users
     from intake.stats.commands import export
+    from intake.storage.commands import storage
 
     app.cli.add_command(jobs)
     app.cli.add_command(users)
@@ -206,3 +210,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys)
     app.cli.add_command(retention)
     app.cli.add_command(demo)
+    app.cli.add_command(storage)

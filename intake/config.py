@@ -348,6 +348,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "EXPORT_DIR": env.get("EXPORT_DIR") or str(folder / "exports"),
         # Evidence in an S3-compatible store (intake.storage) instead of EVIDENCE_DIR: see the README.
         "STORAGE": _storage(env),
+        # The sweep of orphan files on the object store: how often, how old a file must be (a filing
+        # in flight keeps its files), and how many days of uploads it lists.
+        "ORPHAN_SWEEP_INTERVAL": float(env.get("ORPHAN_SWEEP_INTERVAL") or 3600),
+        "ORPHAN_GRACE_SECONDS": float(env.get("ORPHAN_GRACE_SECONDS") or 3600),
+        "ORPHAN_SWEEP_DAYS": int(env.get("ORPHAN_SWEEP_DAYS") or 2),
         # Five files of 10 MiB are refused at 25 MiB in total; the margin is for the text fields.
         "MAX_CONTENT_LENGTH": 26 * MiB,
         "MAX_FORM_MEMORY_SIZE": 1 * MiB,

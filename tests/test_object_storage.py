@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from intake.privacy.sealing import keyring
 from intake.reports.models import EvidenceFile, Report
 from intake.storage.location import S3Location, StorageURLError, parse_storage_url
 from intake.storage.s3 import PART_BYTES, S3EvidenceStore
+from intake.storage.sweep import sweep_orphans
+from intake.types import utcnow
 from tests.conftest import build_app, csrf_token, run_due_jobs
 from tests.factories import form_data, png_bytes
 from tests.object_store import S3Server
@@ -71,7 +74,9 @@ def test_the_store_holds_ciphertext_and_streams_it_back(
     content = marker * ((PART_BYTES + 300_000) // len(marker))  # above the multipart threshold
     saved = store.save(io.BytesIO(content), "owner-1")
     assert saved.size == len(content) and saved.sha256 == hashlib.sha256(content).hexdigest()
-    key = f"evidence/{saved.stored_name[:2]}/{saved.stored_name}"
+    key = f"evidence/{utcnow():%Y%m%d}/{saved.stored_name}"  # the day of upload leads
+    assert store.key_of(saved.stored_name) == key and saved.stored_name.startswith(f"{utcnow():%Y%m%d}")
+    assert store.key_of("ab" * 16) == "evidence/ab/" + "ab" * 16  # names from before keep their place
     assert s3_server.keys(s3_bucket) == [key]
     raw = s3_server.client().get_object(Bucket=s3_bucket, Key=key)["Body"].read()
     assert raw.startswith(b"BLGE") and marker not in raw and len(raw) > len(content)
@@ -108,7 +113,8 @@ def test_a_filing_keeps_its_evidence_in_the_bucket_only(
     assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
 
     item = db.session.scalars(select(EvidenceFile)).one()
-    assert s3_server.keys(s3_bucket) == [f"evidence/{item.stored_name[:2]}/{item.stored_name}"]
+    store = S3EvidenceStore(s3_server.client(), s3_app.config["STORAGE"])
+    assert s3_server.keys(s3_bucket) == [store.key_of(item.stored_name)]
     assert not Path(s3_app.config["EVIDENCE_DIR"]).exists() or not any(
         Path(s3_app.config["EVIDENCE_DIR"]).rglob("*")
     )
@@ -116,10 +122,8 @@ def test_a_filing_keeps_its_evidence_in_the_bucket_only(
     run_due_jobs("triage", "evidence")
     db.session.refresh(item)
     assert item.check_status == "accepted" and item.preview_name
-    assert f"evidence/{item.preview_name[:2]}/{item.preview_name}" in s3_server.keys(s3_bucket)
-    with S3EvidenceStore(s3_server.client(), s3_app.config["STORAGE"]).open(
-        item.stored_name, item.seal_id
-    ) as back:
+    assert store.key_of(item.preview_name) in s3_server.keys(s3_bucket)
+    with store.open(item.stored_name, item.seal_id) as back:
         assert back.read() == png
     assert db.session.scalar(select(Report.id)) is not None
 
@@ -159,3 +163,28 @@ def test_a_store_that_is_down_refuses_filings_with_files_and_keeps_what_was_type
         without_files = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
         assert client.post("/fr/report", data=without_files).status_code == 303
         db.session.remove()
+
+
+def test_the_sweep_removes_files_no_report_names_once_they_are_old_enough(
+    s3_app: Flask, s3_server: S3Server, s3_bucket: str
+) -> None:
+    """A file whose filing never committed (the process died after the upload) goes; the files of a
+    stored report, and a file still within the grace period (a filing in flight), stay."""
+    client = s3_app.test_client()
+    data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+    data["evidence"] = [(io.BytesIO(png_bytes()), "capture.png", "image/png")]
+    assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
+    store = S3EvidenceStore(s3_server.client(), s3_app.config["STORAGE"])
+    kept = store.key_of(db.session.scalars(select(EvidenceFile.stored_name)).one())
+    orphan = store.save(io.BytesIO(b"uploaded, then the process died before COMMIT"), "lost-row")
+    assert len(s3_server.keys(s3_bucket)) == 2
+
+    assert sweep_orphans(store, utcnow(), timedelta(hours=1), days=2) == 0  # still in its grace period
+    assert sweep_orphans(store, utcnow() + timedelta(hours=2), timedelta(hours=1), days=2) == 1
+    assert s3_server.keys(s3_bucket) == [kept]
+    assert store.key_of(orphan.stored_name) not in s3_server.keys(s3_bucket)
+
+    runner = s3_app.test_cli_runner()
+    result = runner.invoke(args=["storage", "sweep", "--days", "1"])
+    assert result.exit_code == 0 and "0 orphan files deleted" in result.output
+    assert s3_server.keys(s3_bucket) == [kept]

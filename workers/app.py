@@ -11,7 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 # Task modules the worker imports; the web process only publishes by name and never imports them.
 # workers.jobs makes one task per kind of job (intake.jobs.JOB_KINDS).
-TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats", "workers.privacy")
+TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats", "workers.privacy", "workers.storage")
 
 # For tasks that write to the database. A database down for a moment (restart, failover, a locked
 # SQLite file) is retried with exponential backoff, capped far below the visibility timeout; the
@@ -98,6 +98,11 @@ def celery_init_app(app: Flask) -> Celery:
             "apply-retention": {
                 "task": "privacy.apply_retention",
                 "schedule": crontab(minute=30, hour=3),
+            },
+            # Files on the object store that no report names (intake.storage.sweep); a no-op without it.
+            "sweep-orphan-files": {
+                "task": "storage.sweep_orphans",
+                "schedule": app.config["ORPHAN_SWEEP_INTERVAL"],
             },
         },
         beat_schedule_filename=app.config["VAR_DIR"] + "/celerybeat-schedule",

@@ -158,10 +158,13 @@ class SealedFiles:
     def open(self, stored_name: str, owner: str) -> IO[bytes]:
         raise NotImplementedError
 
+    def _new_name(self) -> str:
+        return uuid.uuid4().hex
+
     def save(self, stream: IO[bytes], owner: str) -> StoredFile:
         """Encrypt `stream` into a new file (streamed: written whole or not at all); the size and the
         SHA-256 returned are the clear content's."""
-        stored_name = uuid.uuid4().hex
+        stored_name = self._new_name()
         size, sha256 = self._write(stored_name, owner, stream)
         return StoredFile(stored_name=stored_name, size=size, sha256=sha256)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import IO, Any
 
 import boto3
@@ -22,8 +24,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from intake.privacy.files import encrypt_stream, key_id_of_file
 from intake.reports.evidence import SealedFiles, StoreUnavailable, clear_reader, file_place
 from intake.storage.location import S3Location
+from intake.types import utcnow
 
 SPOOL_BYTES = 1024 * 1024
+DATED_NAME_LENGTH = 40
 PART_BYTES = 8 * 1024 * 1024
 TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES, use_threads=False)
 # A store that does not answer must cost seconds, not a request's whole life.
@@ -59,10 +63,28 @@ class S3EvidenceStore(SealedFiles):
         self.client = client
         self.location = location
 
-    def _key(self, stored_name: str) -> str:
+    def _new_name(self) -> str:
+        """`20261130` + 32 hex digits: the day of upload leads, so that the sweep of orphans lists
+        only the last few days' keys, however many years the store holds."""
+        return f"{utcnow():%Y%m%d}{uuid.uuid4().hex}"
+
+    def key_of(self, stored_name: str) -> str:
         if not stored_name.isalnum():
             raise ValueError("invalid stored name")
-        return self.location.key(f"evidence/{stored_name[:2]}/{stored_name}")
+        if len(stored_name) == DATED_NAME_LENGTH and stored_name[:8].isdigit():
+            return self.location.key(f"evidence/{stored_name[:8]}/{stored_name}")
+        return self.location.key(f"evidence/{stored_name[:2]}/{stored_name}")  # a name from before
+
+    def uploaded_on(self, day: date) -> Iterator[tuple[str, datetime]]:
+        """The names of the files uploaded on `day` (UTC), with when each was last written."""
+        prefix = self.location.key(f"evidence/{day:%Y%m%d}/")
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.location.bucket, Prefix=prefix
+        )
+        with _reaching_the_store():
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield item["Key"].rsplit("/", 1)[-1], item["LastModified"]
 
     def _write(self, stored_name: str, owner: str, stream: IO[bytes]) -> tuple[int, str]:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as sealed:
@@ -70,7 +92,7 @@ class S3EvidenceStore(SealedFiles):
             sealed.seek(0)
             with _reaching_the_store():
                 self.client.upload_fileobj(
-                    sealed, self.location.bucket, self._key(stored_name), Config=TRANSFER
+                    sealed, self.location.bucket, self.key_of(stored_name), Config=TRANSFER
                 )
         return size, sha256
 
@@ -79,7 +101,7 @@ class S3EvidenceStore(SealedFiles):
         try:
             with _reaching_the_store():
                 self.client.download_fileobj(
-                    self.location.bucket, self._key(stored_name), spool, Config=TRANSFER
+                    self.location.bucket, self.key_of(stored_name), spool, Config=TRANSFER
                 )
         except StoreUnavailable:
             spool.close()
@@ -99,10 +121,10 @@ class S3EvidenceStore(SealedFiles):
     def key_id(self, stored_name: str) -> str | None:
         with _reaching_the_store():
             head = self.client.get_object(
-                Bucket=self.location.bucket, Key=self._key(stored_name), Range="bytes=0-63"
+                Bucket=self.location.bucket, Key=self.key_of(stored_name), Range="bytes=0-63"
             )
         return key_id_of_file(io.BytesIO(head["Body"].read()))
 
     def delete(self, stored_name: str) -> None:
         with _reaching_the_store():
-            self.client.delete_object(Bucket=self.location.bucket, Key=self._key(stored_name))
+            self.client.delete_object(Bucket=self.location.bucket, Key=self.key_of(stored_name))
