@@ -188,3 +188,48 @@ def test_the_sweep_removes_files_no_report_names_once_they_are_old_enough(
     result = runner.invoke(args=["storage", "sweep", "--days", "1"])
     assert result.exit_code == 0 and "0 orphan files deleted" in result.output
     assert s3_server.keys(s3_bucket) == [kept]
+
+
+def test_migrate_moves_local_evidence_checked_and_resumable(
+    app: Flask, s3_server: S3Server, s3_bucket: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A deployment that ran on the local folder: its originals and previews go up as they are
+    (ciphertext), each read back and checked; a second run copies nothing; the app then reads them
+    from the store with an empty local folder."""
+    for name, value in s3_server.credentials.items():
+        monkeypatch.setenv(name, value)
+    client = app.test_client()
+    pngs = [png_bytes(20 + n, 10) for n in range(2)]
+    for png in pngs:
+        data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+        data["evidence"] = [(io.BytesIO(png), "capture.png", "image/png")]
+        assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
+    run_due_jobs("triage", "evidence")
+    rows = db.session.execute(select(EvidenceFile.stored_name, EvidenceFile.preview_name)).all()
+    assert len(rows) == 2 and all(row.preview_name for row in rows)
+
+    runner = app.test_cli_runner()
+    url = s3_server.storage_url(s3_bucket)
+    first = runner.invoke(args=["storage", "migrate", "--to", url])
+    assert first.exit_code == 0, first.output
+    assert "4 files copied and checked, 0 already there" in first.output
+    store = S3EvidenceStore(s3_server.client(), parse_storage_url(url))
+    expected = sorted(store.key_of(name) for row in rows for name in row)
+    assert s3_server.keys(s3_bucket) == expected
+    for key in expected:
+        assert s3_server.client().get_object(Bucket=s3_bucket, Key=key)["Body"].read().startswith(b"BLGE")
+    second = runner.invoke(args=["storage", "migrate", "--to", url])
+    assert "0 files copied and checked, 4 already there" in second.output, second.output
+
+    # another host: the same database, nothing on its disk
+    moved = build_app(tmp_path / "elsewhere", app.config["SQLALCHEMY_DATABASE_URI"], STORAGE_URL=url)
+    with moved.app_context():
+        from intake.reports.evidence import evidence_store
+
+        originals = {hashlib.sha256(png).hexdigest() for png in pngs}
+        for name, seal_id, sha256 in db.session.execute(
+            select(EvidenceFile.stored_name, EvidenceFile.seal_id, EvidenceFile.sha256)
+        ).all():
+            with evidence_store().open(name, seal_id) as clear:
+                assert hashlib.sha256(clear.read()).hexdigest() == sha256 and sha256 in originals
+        db.session.remove()

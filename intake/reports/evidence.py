@@ -181,13 +181,13 @@ class LocalEvidenceStore(SealedFiles):
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
-    def _path(self, stored_name: str) -> Path:
+    def path_of(self, stored_name: str) -> Path:
         if not stored_name.isalnum():
             raise ValueError("invalid stored name")
         return self.root / stored_name[:2] / stored_name
 
     def _write(self, stored_name: str, owner: str, stream: IO[bytes]) -> tuple[int, str]:
-        path = self._path(stored_name)
+        path = self.path_of(stored_name)
         private_folder(self.root)
         private_folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
@@ -205,15 +205,15 @@ class LocalEvidenceStore(SealedFiles):
 
     def open(self, stored_name: str, owner: str) -> IO[bytes]:
         """The clear content (see clear_reader)."""
-        return clear_reader(self._path(stored_name).open("rb"), stored_name, owner)
+        return clear_reader(self.path_of(stored_name).open("rb"), stored_name, owner)
 
     def key_id(self, stored_name: str) -> str | None:
         """The key a file is encrypted with; None for a file still in clear."""
-        with self._path(stored_name).open("rb") as raw:
+        with self.path_of(stored_name).open("rb") as raw:
             return key_id_of_file(raw)
 
     def delete(self, stored_name: str) -> None:
-        self._path(stored_name).unlink(missing_ok=True)
+        self.path_of(stored_name).unlink(missing_ok=True)
 
 
 def evidence_store() -> EvidenceStore:

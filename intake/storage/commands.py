@@ -8,8 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from intake.reports.evidence import evidence_store
-from intake.storage.s3 import S3EvidenceStore
+from intake.reports.evidence import LocalEvidenceStore, StoreUnavailable, evidence_store
+from intake.storage.location import StorageURLError, parse_storage_url
+from intake.storage.migration import MigrationMismatch, evidence_rows_count, migrate_evidence
+from intake.storage.s3 import S3EvidenceStore, s3_client
 from intake.storage.sweep import sweep_orphans
 from intake.types import utcnow
 
@@ -33,3 +35,27 @@ def sweep(days: int | None) -> None:
         config["ORPHAN_SWEEP_DAYS"] if days is None else days,
     )
     click.echo(f"{deleted} orphan files deleted")
+
+
+@storage.command("migrate")
+@click.option(
+    "--to", "target_url", required=True, help="The store to move to: s3://bucket?endpoint=…&region=…"
+)
+def migrate(target_url: str) -> None:
+    """Move the evidence of EVIDENCE_DIR to an object store, checking each file after upload.
+    Resumable: run it again after an interruption. The local files are kept."""
+    try:
+        location = parse_storage_url(target_url)
+    except StorageURLError as error:
+        raise click.ClickException(str(error)) from error
+    local = LocalEvidenceStore(current_app.config["EVIDENCE_DIR"])
+    target = S3EvidenceStore(s3_client(location), location)
+    try:
+        with click.progressbar(length=evidence_rows_count(), label="Evidence files") as bar:
+            result = migrate_evidence(local, target, bar.update)
+    except (MigrationMismatch, StoreUnavailable) as error:
+        raise click.ClickException(f"{error}: nothing was deleted; run the command again") from error
+    click.echo(
+        f"{result.copied} files copied and checked, {result.already_there} already there, "
+        f"{result.missing} without a local file (erased meanwhile)"
+    )

@@ -96,6 +96,22 @@ class S3EvidenceStore(SealedFiles):
                 )
         return size, sha256
 
+    def put_sealed(self, stored_name: str, sealed: IO[bytes], sha256: str) -> None:
+        """Upload a file already encrypted (moved from the local folder), its ciphertext's SHA-256 in
+        the object's metadata so that a second run can tell it is there."""
+        with _reaching_the_store():
+            self.client.upload_fileobj(
+                sealed,
+                self.location.bucket,
+                self.key_of(stored_name),
+                ExtraArgs={"Metadata": {"sha256": sha256}},
+                Config=TRANSFER,
+            )
+
+    def write_clear(self, stored_name: str, owner: str, clear: IO[bytes]) -> None:
+        """Encrypt and upload a file under an existing name (one kept in clear from before encryption)."""
+        self._write(stored_name, owner, clear)
+
     def _download(self, stored_name: str) -> IO[bytes]:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the caller closes it
         try:
