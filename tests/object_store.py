@@ -14,7 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +30,68 @@ SECRET_KEY = "blaghtestsecret0123456789"
 STARTUP_SECONDS = 60
 
 
-@dataclass
 class S3Server:
-    endpoint: str
-    process: subprocess.Popen[bytes]
-    folder: Path
-    port: int
+    """A SeaweedFS server of the run's (or a test's) own: its folder, its ports, its process. A
+    test may stop it and start it again on the same data (the fault tests)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="blagh-s3-"))
+        (self.folder / "data").mkdir()
+        config = self.folder / "s3.json"
+        identity = {"name": "blagh", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}]}
+        identity["actions"] = ["Admin", "Read", "Write", "List", "Tagging"]
+        config.write_text(json.dumps({"identities": [identity]}))
+        ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
+        grpc = {name: free_port() for name in ports}
+        # the S3 gateway's side services (Iceberg, Lance) listen too: on free ports, not their defaults
+        extra = {name: free_port() for name in ("iceberg", "lance")}
+        self.command = [
+            weed_binary(), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={self.folder / 'data'}",
+            f"-master.port={ports['master']}", f"-master.port.grpc={grpc['master']}",
+            f"-volume.port={ports['volume']}", f"-volume.port.grpc={grpc['volume']}",
+            f"-filer.port={ports['filer']}", f"-filer.port.grpc={grpc['filer']}",
+            "-s3", f"-s3.port={ports['s3']}", f"-s3.port.grpc={grpc['s3']}", f"-s3.config={config}",
+            f"-s3.port.iceberg={extra['iceberg']}", f"-s3.port.lance={extra['lance']}",
+            "-master.volumeSizeLimitMB=64", "-volume.max=16", "-metricsPort=0",
+        ]  # fmt: skip
+        self.endpoint = f"http://127.0.0.1:{ports['s3']}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with (self.folder / "weed.log").open("ab") as log:  # the server keeps its own copy of the handle
+            self.process = subprocess.Popen(
+                self.command, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder
+            )
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            try:
+                self.client().list_buckets()
+                probe = self.new_bucket()  # the filer and a volume answer too, not only the gateway
+                self.client().put_object(Bucket=probe, Key="probe", Body=b"ok")
+                self.drop_bucket(probe)
+                return
+            except (BotoCoreError, ClientError):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    tail = (self.folder / "weed.log").read_text(errors="replace")[-2000:]
+                    self.stop()
+                    raise RuntimeError(f"SeaweedFS did not start: {tail}") from None
+                time.sleep(0.3)
+
+    def stop(self) -> None:
+        """Stop the server, keeping its data: `start` brings the same objects back."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)
+        self.process = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def client(self) -> Any:
         return boto3.session.Session().client(
@@ -60,8 +116,8 @@ class S3Server:
         return bucket
 
     def keys(self, bucket: str) -> list[str]:
-        listed = self.client().list_objects_v2(Bucket=bucket)
-        return sorted(item["Key"] for item in listed.get("Contents", []))
+        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
 
     def drop_bucket(self, bucket: str) -> None:
         client = self.client()
@@ -80,62 +136,20 @@ def weed_binary() -> str:
     return path
 
 
-def start_seaweedfs() -> S3Server:
-    folder = Path(tempfile.mkdtemp(prefix="blagh-s3-"))
-    (folder / "data").mkdir()
-    config = folder / "s3.json"
-    identity = {"name": "blagh", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}]}
-    identity["actions"] = ["Admin", "Read", "Write", "List", "Tagging"]
-    config.write_text(json.dumps({"identities": [identity]}))
-    ports = {name: free_port() for name in ("master", "volume", "filer", "s3")}
-    grpc = {name: free_port() for name in ports}
-    # the S3 gateway's side services (Iceberg, Lance) listen too: on free ports, not their defaults
-    extra = {name: free_port() for name in ("iceberg", "lance")}
-    command = [
-        weed_binary(), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={folder / 'data'}",
-        f"-master.port={ports['master']}", f"-master.port.grpc={grpc['master']}",
-        f"-volume.port={ports['volume']}", f"-volume.port.grpc={grpc['volume']}",
-        f"-filer.port={ports['filer']}", f"-filer.port.grpc={grpc['filer']}",
-        "-s3", f"-s3.port={ports['s3']}", f"-s3.port.grpc={grpc['s3']}", f"-s3.config={config}",
-        f"-s3.port.iceberg={extra['iceberg']}", f"-s3.port.lance={extra['lance']}",
-        "-master.volumeSizeLimitMB=64", "-volume.max=16", "-metricsPort=0",
-    ]  # fmt: skip
-    with (folder / "weed.log").open("wb") as log:  # the server keeps its own copy of the handle
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-    server = S3Server(f"http://127.0.0.1:{ports['s3']}", process, folder, ports["s3"])
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        try:
-            server.client().list_buckets()
-            probe = server.new_bucket()  # the filer and a volume answer too, not only the gateway
-            server.client().put_object(Bucket=probe, Key="probe", Body=b"ok")
-            server.drop_bucket(probe)
-            return server
-        except (BotoCoreError, ClientError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                tail = (folder / "weed.log").read_text(errors="replace")[-2000:]
-                stop_seaweedfs(server)
-                raise RuntimeError(f"SeaweedFS did not start: {tail}") from None
-            time.sleep(0.3)
-
-
-def stop_seaweedfs(server: S3Server) -> None:
-    server.process.terminate()
+@contextmanager
+def seaweedfs() -> Iterator[S3Server]:
+    server = S3Server()
     try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=15)
-    shutil.rmtree(server.folder, ignore_errors=True)
+        server.start()
+        yield server
+    finally:
+        server.remove()
 
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Server]:
-    server = start_seaweedfs()
-    try:
+    with seaweedfs() as server:
         yield server
-    finally:
-        stop_seaweedfs(server)
 
 
 @pytest.fixture
