@@ -233,3 +233,75 @@ def test_migrate_moves_local_evidence_checked_and_resumable(
             with evidence_store().open(name, seal_id) as clear:
                 assert hashlib.sha256(clear.read()).hexdigest() == sha256 and sha256 in originals
         db.session.remove()
+
+
+def test_monthly_exports_are_kept_on_the_store_encrypted_and_listed_for_any_host(
+    s3_app: Flask, s3_server: S3Server, s3_bucket: str
+) -> None:
+    """What beat writes on the 1st goes to the store (encrypted, bound to its name) and is listed and
+    read back from there: a web host other than beat's can serve it."""
+    from intake.stats.counts import Month
+    from intake.stats.scheduled import export_files, export_month_files, open_export
+
+    client = s3_app.test_client()
+    assert (
+        client.post(
+            "/fr/report", data={"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+        ).status_code
+        == 303
+    )
+    month = Month.containing(utcnow())
+    names = export_month_files(month)
+    db.session.commit()
+    assert sorted(s3_server.keys(s3_bucket)) == sorted(f"exports/{name}" for name in names)
+    json_name = next(name for name in names if name.endswith(".json"))
+    raw = s3_server.client().get_object(Bucket=s3_bucket, Key=f"exports/{json_name}")["Body"].read()
+    assert raw.startswith(b"BLGE") and b"online_shopping_fraud" not in raw
+    listed = {item.name: item for item in export_files()}
+    assert set(listed) == set(names)
+    stream = open_export(json_name)
+    assert stream is not None
+    with stream:
+        content = stream.read()
+    assert b"online_shopping_fraud" in content and listed[json_name].size == len(content)
+    assert open_export("blagh-1999-01.json") is None and open_export("../secret_key") is None
+
+
+def test_storage_check_creates_the_bucket_once(
+    tmp_path: Path, s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in s3_server.credentials.items():
+        monkeypatch.setenv(name, value)
+    bucket = f"blagh-check-{tmp_path.name[-8:].lower().replace('_', '-')}"
+    application = build_app(tmp_path / "var", STORAGE_URL=s3_server.storage_url(bucket))
+    runner = application.test_cli_runner()
+    missing = runner.invoke(args=["storage", "check"])
+    assert missing.exit_code == 1 and "does not answer" in missing.output
+    created = runner.invoke(args=["storage", "check", "--create"])
+    assert created.exit_code == 0 and f"bucket {bucket} created" in created.output
+    again = runner.invoke(args=["storage", "check", "--create"])
+    assert again.exit_code == 0 and "created" not in again.output and "answers" in again.output
+    s3_server.drop_bucket(bucket)
+
+
+def test_the_compose_file_runs_two_web_replicas_on_the_store_without_a_shared_disk() -> None:
+    """docker-compose.yml as the README describes it (docker itself is not run here): every service
+    of the app reads STORAGE_URL and mounts no evidence or export folder; two web replicas behind the
+    proxy; the store is a service; the bucket is made before anything starts."""
+    import yaml
+
+    from tests.processes import PROJECT_ROOT
+
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    app_services = [name for name, service in services.items() if service.get("image") == "blagh:latest"]
+    assert set(app_services) == {"migrate", "web", "worker", "beat"}
+    for name in app_services:
+        environment = services[name]["environment"]
+        assert environment["STORAGE_URL"].startswith("${STORAGE_URL:-s3://"), name
+        assert "EVIDENCE_DIR" not in environment and "EXPORT_DIR" not in environment, name
+        assert not services[name].get("volumes"), name
+    assert services["web"]["deploy"]["replicas"] >= 2 and "ports" not in services["web"]
+    assert services["proxy"]["ports"] and "web:8000" in services["proxy"]["command"]
+    assert "storage check --create" in " ".join(services["migrate"]["command"])
+    assert "weed server" in services["s3"]["command"][0] and "evidence" not in compose["volumes"]

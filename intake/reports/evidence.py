@@ -222,9 +222,6 @@ def evidence_store() -> EvidenceStore:
     location = current_app.config.get("STORAGE")
     if location is None:
         return LocalEvidenceStore(current_app.config["EVIDENCE_DIR"])
-    from intake.storage.s3 import S3EvidenceStore, s3_client  # boto3 only where it is used
+    from intake.storage.s3 import S3EvidenceStore, s3_client_of_app  # boto3 only where it is used
 
-    client = current_app.extensions.get("blagh_s3")
-    if client is None:
-        client = current_app.extensions["blagh_s3"] = s3_client(location)
-    return S3EvidenceStore(client, location)
+    return S3EvidenceStore(s3_client_of_app(), location)

@@ -18,7 +18,7 @@ from intake.stats.counts import BadMonth, Month, months_of_year
 from intake.stats.dashboard import build_dashboard
 from intake.stats.dashboard_charts import dashboard_charts
 from intake.stats.exports import EXPORT_FORMATS
-from intake.stats.scheduled import export_files, export_path
+from intake.stats.scheduled import export_files, open_export
 from intake.types import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -90,11 +90,11 @@ def exports() -> str:
 @roles(Role.ADMIN)
 @fresh_second_factor()
 def export_download(name: str) -> Response:
-    path = export_path(name)
-    if path is None:
+    stream = open_export(name)
+    if stream is None:
         abort(404)
     record("export_download", current_user.staff_id, None, request.remote_addr, file=name)
-    response = send_file(path, as_attachment=True, download_name=name)
+    response = send_file(stream, as_attachment=True, download_name=name)
     response.headers["Cache-Control"] = "no-store"
     return response
 

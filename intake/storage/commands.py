@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 from flask.cli import AppGroup
 
 from intake.reports.evidence import LocalEvidenceStore, StoreUnavailable, evidence_store
 from intake.storage.location import StorageURLError, parse_storage_url
 from intake.storage.migration import MigrationMismatch, evidence_rows_count, migrate_evidence
-from intake.storage.s3 import S3EvidenceStore, s3_client
+from intake.storage.s3 import S3EvidenceStore, s3_client, s3_client_of_app
 from intake.storage.sweep import sweep_orphans
 from intake.types import utcnow
 
@@ -59,3 +60,23 @@ def migrate(target_url: str) -> None:
         f"{result.copied} files copied and checked, {result.already_there} already there, "
         f"{result.missing} without a local file (erased meanwhile)"
     )
+
+
+@storage.command("check")
+@click.option("--create", is_flag=True, help="Create the bucket when it does not exist yet.")
+def check(create: bool) -> None:
+    """Check that STORAGE_URL's bucket answers with these credentials (a deployment's first step)."""
+    location = current_app.config.get("STORAGE")
+    if location is None:
+        raise click.ClickException("STORAGE_URL is not set: files stay in EVIDENCE_DIR and EXPORT_DIR")
+    client = s3_client_of_app()
+    try:
+        client.head_bucket(Bucket=location.bucket)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in {"404", "NoSuchBucket"} or not create:
+            raise click.ClickException(f"the bucket {location.bucket} does not answer: {error}") from error
+        client.create_bucket(Bucket=location.bucket)
+        click.echo(f"bucket {location.bucket} created")
+    except BotoCoreError as error:
+        raise click.ClickException(f"the store cannot be reached: {error}") from error
+    click.echo(f"bucket {location.bucket} answers")

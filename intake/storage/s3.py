@@ -20,6 +20,7 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from flask import current_app
 
 from intake.privacy.files import encrypt_stream, key_id_of_file
 from intake.reports.evidence import SealedFiles, StoreUnavailable, clear_reader, file_place
@@ -35,7 +36,7 @@ CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=20, retries={"max_attempt
 
 
 @contextmanager
-def _reaching_the_store() -> Iterator[None]:
+def reaching_the_store() -> Iterator[None]:
     """The store's own failures (no connection, a timeout, a 5xx) become StoreUnavailable; what the
     store answers about the request itself (a missing key, a refusal) stays a ClientError."""
     try:
@@ -47,6 +48,14 @@ def _reaching_the_store() -> Iterator[None]:
         raise
     except BotoCoreError as error:
         raise StoreUnavailable(str(error)) from error
+
+
+def s3_client_of_app() -> Any:
+    """The app's client for STORAGE_URL: one per process (boto3 clients are thread-safe)."""
+    client = current_app.extensions.get("blagh_s3")
+    if client is None:
+        client = current_app.extensions["blagh_s3"] = s3_client(current_app.config["STORAGE"])
+    return client
 
 
 def s3_client(location: S3Location) -> Any:
@@ -81,7 +90,7 @@ class S3EvidenceStore(SealedFiles):
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.location.bucket, Prefix=prefix
         )
-        with _reaching_the_store():
+        with reaching_the_store():
             for page in pages:
                 for item in page.get("Contents", []):
                     yield item["Key"].rsplit("/", 1)[-1], item["LastModified"]
@@ -90,7 +99,7 @@ class S3EvidenceStore(SealedFiles):
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as sealed:
             size, sha256 = encrypt_stream(stream, sealed, file_place(stored_name, owner))
             sealed.seek(0)
-            with _reaching_the_store():
+            with reaching_the_store():
                 self.client.upload_fileobj(
                     sealed, self.location.bucket, self.key_of(stored_name), Config=TRANSFER
                 )
@@ -99,7 +108,7 @@ class S3EvidenceStore(SealedFiles):
     def put_sealed(self, stored_name: str, sealed: IO[bytes], sha256: str) -> None:
         """Upload a file already encrypted (moved from the local folder), its ciphertext's SHA-256 in
         the object's metadata so that a second run can tell it is there."""
-        with _reaching_the_store():
+        with reaching_the_store():
             self.client.upload_fileobj(
                 sealed,
                 self.location.bucket,
@@ -115,7 +124,7 @@ class S3EvidenceStore(SealedFiles):
     def _download(self, stored_name: str) -> IO[bytes]:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the caller closes it
         try:
-            with _reaching_the_store():
+            with reaching_the_store():
                 self.client.download_fileobj(
                     self.location.bucket, self.key_of(stored_name), spool, Config=TRANSFER
                 )
@@ -135,12 +144,12 @@ class S3EvidenceStore(SealedFiles):
         return clear_reader(self._download(stored_name), stored_name, owner)
 
     def key_id(self, stored_name: str) -> str | None:
-        with _reaching_the_store():
+        with reaching_the_store():
             head = self.client.get_object(
                 Bucket=self.location.bucket, Key=self.key_of(stored_name), Range="bytes=0-63"
             )
         return key_id_of_file(io.BytesIO(head["Body"].read()))
 
     def delete(self, stored_name: str) -> None:
-        with _reaching_the_store():
+        with reaching_the_store():
             self.client.delete_object(Bucket=self.location.bucket, Key=self.key_of(stored_name))
