@@ -305,3 +305,28 @@ def test_the_compose_file_runs_two_web_replicas_on_the_store_without_a_shared_di
     assert services["proxy"]["ports"] and "web:8000" in services["proxy"]["command"]
     assert "storage check --create" in " ".join(services["migrate"]["command"])
     assert "weed server" in services["s3"]["command"][0] and "evidence" not in compose["volumes"]
+
+
+def test_erasure_deletes_the_objects_and_their_previews(
+    s3_app: Flask, s3_server: S3Server, s3_bucket: str
+) -> None:
+    """Erasure (the citizen's request, or retention) queues the files' deletion; the job deletes the
+    objects on the store, original and preview."""
+    from sqlalchemy import update
+
+    from intake.privacy.erasure import ErasureCause, erase
+    from intake.unit_of_work import commit
+
+    client = s3_app.test_client()
+    data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+    data["evidence"] = [(io.BytesIO(png_bytes(30, 20)), "capture.png", "image/png")]
+    assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
+    run_due_jobs("triage", "evidence")
+    assert len(s3_server.keys(s3_bucket)) == 2  # the original and its preview
+    report_id = db.session.scalar(select(Report.id))
+    db.session.execute(update(Report).where(Report.id == report_id).values(status="resolved"))  # closed
+    commit()
+    erase(db.session.get(Report, report_id), ErasureCause.RETENTION)
+    commit()
+    run_due_jobs("file_deletion")
+    assert s3_server.keys(s3_bucket) == []
