@@ -180,6 +180,19 @@ def _sms_url(env: Mapping[str, str]) -> str | None:
     return url
 
 
+MIN_ORPHAN_GRACE = 300.0  # a filing in flight, and the clocks of the store and of beat apart
+
+
+def _orphan_grace(env: Mapping[str, str]) -> float:
+    grace = float(env.get("ORPHAN_GRACE_SECONDS") or 3600)
+    if grace < MIN_ORPHAN_GRACE:
+        raise ConfigurationError(
+            f"ORPHAN_GRACE_SECONDS must be at least {MIN_ORPHAN_GRACE:.0f}: a shorter grace could delete the "
+            "files of a filing still in flight"
+        )
+    return grace
+
+
 def _storage(env: Mapping[str, str]) -> S3Location | None:
     url = env.get("STORAGE_URL")
     if not url:
@@ -351,7 +364,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The sweep of orphan files on the object store: how often, how old a file must be (a filing
         # in flight keeps its files), and how many days of uploads it lists.
         "ORPHAN_SWEEP_INTERVAL": float(env.get("ORPHAN_SWEEP_INTERVAL") or 3600),
-        "ORPHAN_GRACE_SECONDS": float(env.get("ORPHAN_GRACE_SECONDS") or 3600),
+        "ORPHAN_GRACE_SECONDS": _orphan_grace(env),
         "ORPHAN_SWEEP_DAYS": int(env.get("ORPHAN_SWEEP_DAYS") or 2),
         # Five files of 10 MiB are refused at 25 MiB in total; the margin is for the text fields.
         "MAX_CONTENT_LENGTH": 26 * MiB,

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from intake.i18n import LANGUAGES, STAFF_LANGUAGES, best_language_from_header
+from intake.reports.evidence import StoreUnavailable
 from intake.reports.uploads import evidence_limits
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ def _message(code: int) -> str:
         429: _("Too many attempts. Wait a minute, then try again."),
         415: _("Send the report as application/json or multipart/form-data."),
         422: _("Some information is missing or not valid."),
+        503: _("The file store cannot be reached just now. Try again in a few minutes."),
     }
     return messages.get(
         code, _("Something went wrong on our side. Your report, if it was confirmed, is safe.")
@@ -58,6 +60,12 @@ def register(app: Flask) -> None:
         if error.response is not None:  # a page built for the case (the form kept over a rate limit)
             return error.response  # type: ignore[return-value]
         return _respond(error.code or 500)
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable) -> tuple[Response | str, int]:
+        """An object store that is down (an officer's download, for instance): 503, logged once by
+        the store; the pages that take files answer it themselves, keeping what was typed."""
+        return _respond(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:

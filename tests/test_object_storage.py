@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,12 +18,12 @@ from sqlalchemy import select
 from intake.config import ConfigurationError, load_config
 from intake.extensions import db
 from intake.privacy.sealing import keyring
-from intake.reports.models import EvidenceFile, Report
+from intake.reports.models import EvidenceFile, Report, ReportMessage
 from intake.storage.location import S3Location, StorageURLError, parse_storage_url
 from intake.storage.s3 import PART_BYTES, S3EvidenceStore
 from intake.storage.sweep import sweep_orphans
 from intake.types import utcnow
-from tests.conftest import build_app, csrf_token, run_due_jobs
+from tests.conftest import AskQuestion, build_app, csrf_token, current_status, run_due_jobs
 from tests.factories import form_data, png_bytes
 from tests.object_store import S3Server
 from tests.processes import free_port
@@ -40,6 +41,7 @@ def test_storage_url_is_read_or_refused_with_a_reason(tmp_path: Path) -> None:
         ("s3://key:secret@evidence", "AWS_ACCESS_KEY_ID"),
         ("s3://evidence?endpoint=ftp://host", "http:// or https://"),
         ("s3://evidence?bucket=x", "unknown parameter bucket"),
+        ("s3://evidence:9000?endpoint=https://s3.example.ma", "not a bucket name"),
     ]:
         with pytest.raises(StorageURLError, match=reason):
             parse_storage_url(bad)
@@ -97,6 +99,8 @@ def test_the_store_holds_ciphertext_and_streams_it_back(
     assert s3_server.keys(s3_bucket) == []
     with pytest.raises(FileNotFoundError):
         store.open(saved.stored_name, "owner-1")
+    with pytest.raises(FileNotFoundError):  # `flask keys status` counts it as missing, and goes on
+        store.key_id(saved.stored_name)
 
 
 def test_a_filing_keeps_its_evidence_in_the_bucket_only(
@@ -163,6 +167,35 @@ def test_a_store_that_is_down_refuses_filings_with_files_and_keeps_what_was_type
         without_files = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
         assert client.post("/fr/report", data=without_files).status_code == 303
         db.session.remove()
+
+
+def test_a_store_that_is_down_refuses_an_answer_with_files_and_keeps_the_text(
+    app: Flask, question_asked: AskQuestion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The citizen's answer to an officer's question, with a file, while the store is down: 503 in
+    the page's language, the text kept on the page, the report still waiting, nothing stored."""
+    created, _ = question_asked()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "blaghtestaccess")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "blaghtestsecret")
+    monkeypatch.setitem(
+        app.config, "STORAGE", parse_storage_url(f"s3://evidence?endpoint=http://127.0.0.1:{free_port()}")
+    )
+    citizen = app.test_client()
+    data = {
+        "csrf_token": csrf_token(citizen, "/fr/track"),
+        "reference": created["reference"],
+        "receipt": created["receipt"],
+        "answer": "Voici la capture du message.",
+        "evidence": [(io.BytesIO(png_bytes()), "capture.png")],
+    }
+    response = citizen.post("/fr/track/answer", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "120"
+    assert "votre réponse n’a donc pas été envoyée" in page and "Voici la capture du message." in page
+    assert current_status(created["reference"]) == "needs_info"
+    assert db.session.scalar(select(EvidenceFile.id)) is None
+    authors = db.session.scalars(select(ReportMessage.author)).all()
+    assert authors == ["officer"]
 
 
 def test_the_sweep_removes_files_no_report_names_once_they_are_old_enough(
@@ -235,6 +268,30 @@ def test_migrate_moves_local_evidence_checked_and_resumable(
         db.session.remove()
 
 
+def test_migrate_deletes_an_object_that_does_not_read_back_and_stops(
+    app: Flask, s3_server: S3Server, s3_bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An object that does not read back as filed stops the run, and is not left behind with its
+    checksum in its metadata, where the next run would count it as already there."""
+    from sqlalchemy import update
+
+    for name, value in s3_server.credentials.items():
+        monkeypatch.setenv(name, value)
+    client = app.test_client()
+    data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+    data["evidence"] = [(io.BytesIO(png_bytes()), "capture.png", "image/png")]
+    assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
+    # what filing recorded no longer matches the file: as if the store had changed it
+    db.session.execute(update(EvidenceFile).values(sha256="0" * 64))
+    db.session.commit()
+
+    url = s3_server.storage_url(s3_bucket)
+    for _run in range(2):
+        result = app.test_cli_runner().invoke(args=["storage", "migrate", "--to", url])
+        assert result.exit_code == 1 and "does not read back as uploaded" in result.output, result.output
+        assert s3_server.keys(s3_bucket) == []
+
+
 def test_monthly_exports_are_kept_on_the_store_encrypted_and_listed_for_any_host(
     s3_app: Flask, s3_server: S3Server, s3_bucket: str
 ) -> None:
@@ -302,7 +359,8 @@ def test_the_compose_file_runs_two_web_replicas_on_the_store_without_a_shared_di
         assert "EVIDENCE_DIR" not in environment and "EXPORT_DIR" not in environment, name
         assert not services[name].get("volumes"), name
     assert services["web"]["deploy"]["replicas"] >= 2 and "ports" not in services["web"]
-    assert services["proxy"]["ports"] and "web:8000" in services["proxy"]["command"]
+    assert services["proxy"]["ports"] and services["proxy"]["configs"][0]["target"] == "/etc/caddy/Caddyfile"
+    assert "dynamic a web 8000" in compose["configs"]["caddyfile"]["content"]  # every replica, not one
     assert "storage check --create" in " ".join(services["migrate"]["command"])
     assert "weed server" in services["s3"]["command"][0] and "evidence" not in compose["volumes"]
 
@@ -330,3 +388,28 @@ def test_erasure_deletes_the_objects_and_their_previews(
     commit()
     run_due_jobs("file_deletion")
     assert s3_server.keys(s3_bucket) == []
+
+
+def test_an_officers_download_while_the_store_is_down_is_a_503_and_the_grace_has_a_floor(
+    s3_app: Flask, s3_server: S3Server, make_staff: Any, log_in: Any, tmp_path: Path
+) -> None:
+    """The same database seen by a web host whose store does not answer: the supervisor's download
+    is a 503 in the page's language, not a 500. And ORPHAN_GRACE_SECONDS below five minutes (which
+    could sweep a filing in flight) stops the start."""
+    client = s3_app.test_client()
+    data = {"csrf_token": csrf_token(client, "/fr/report"), **form_data()}
+    data["evidence"] = [(io.BytesIO(png_bytes()), "capture.png", "image/png")]
+    assert client.post("/fr/report", data=data, content_type="multipart/form-data").status_code == 303
+    evidence_id = db.session.scalar(select(EvidenceFile.id))
+    down = f"s3://evidence?endpoint=http://127.0.0.1:{free_port()}&region=us-east-1"
+    cut_off = build_app(tmp_path / "cut-off", s3_app.config["SQLALCHEMY_DATABASE_URI"], STORAGE_URL=down)
+    with cut_off.app_context():
+        make_staff("supervisor")
+        desk = cut_off.test_client()
+        assert log_in(desk, "supervisor@police.example.ma").status_code == 302
+        refused = desk.get(f"/officer/evidence/{evidence_id}")
+        assert refused.status_code == 503
+        assert "stockage des fichiers" in refused.get_data(as_text=True)
+        db.session.remove()
+    with pytest.raises(ConfigurationError, match="ORPHAN_GRACE_SECONDS must be at least 300"):
+        load_config({"VAR_DIR": str(tmp_path / "var"), "ORPHAN_GRACE_SECONDS": "10"})

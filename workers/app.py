@@ -9,6 +9,8 @@ from celery.schedules import crontab
 from flask import Flask
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from intake.reports.evidence import StoreUnavailable
+
 # Task modules the worker imports; the web process only publishes by name and never imports them.
 # workers.jobs makes one task per kind of job (intake.jobs.JOB_KINDS).
 TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats", "workers.privacy", "workers.storage")
@@ -18,7 +20,8 @@ TASK_MODULES = ("workers.jobs", "workers.outbox", "workers.stats", "workers.priv
 # tasks are idempotent, so a retry after a partial run has no second effect. When the retries are
 # spent the job becomes a dead letter (FlaskTask.on_failure).
 DATABASE_RETRY: dict[str, Any] = {
-    "autoretry_for": (OperationalError, InterfaceError),
+    # StoreUnavailable: the object store of STORAGE_URL down for a moment (evidence checks, deletions).
+    "autoretry_for": (OperationalError, InterfaceError, StoreUnavailable),
     "retry_backoff": 2,
     "retry_backoff_max": 300,
     "retry_jitter": True,

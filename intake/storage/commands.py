@@ -71,12 +71,23 @@ def check(create: bool) -> None:
         raise click.ClickException("STORAGE_URL is not set: files stay in EVIDENCE_DIR and EXPORT_DIR")
     client = s3_client_of_app()
     try:
-        client.head_bucket(Bucket=location.bucket)
+        try:
+            client.head_bucket(Bucket=location.bucket)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in {"404", "NoSuchBucket"} or not create:
+                raise click.ClickException(
+                    f"the bucket {location.bucket} does not answer: {error}"
+                ) from error
+            # AWS refuses a bucket outside us-east-1 created without its region
+            placed = (
+                {"CreateBucketConfiguration": {"LocationConstraint": location.region}}
+                if location.region and location.region != "us-east-1"
+                else {}
+            )
+            client.create_bucket(Bucket=location.bucket, **placed)
+            click.echo(f"bucket {location.bucket} created")
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") not in {"404", "NoSuchBucket"} or not create:
-            raise click.ClickException(f"the bucket {location.bucket} does not answer: {error}") from error
-        client.create_bucket(Bucket=location.bucket)
-        click.echo(f"bucket {location.bucket} created")
+        raise click.ClickException(f"the bucket {location.bucket} cannot be created: {error}") from error
     except BotoCoreError as error:
         raise click.ClickException(f"the store cannot be reached: {error}") from error
     click.echo(f"bucket {location.bucket} answers")

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from intake.config import private_folder
 from intake.privacy.files import CHUNK, DecryptingReader, encrypt_stream
 from intake.storage.location import S3Location
-from intake.storage.s3 import SPOOL_BYTES, TRANSFER, reaching_the_store
+from intake.storage.s3 import SPOOL_BYTES, TRANSFER, is_missing, reaching_the_store
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,18 @@ class S3ExportStore:
         return found
 
     def open(self, name: str) -> IO[bytes] | None:
+        """None for a name the store does not hold; any other refusal (credentials, rights) is raised."""
         spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - the caller closes what it returns
         try:
             with reaching_the_store():
                 self.client.download_fileobj(self.location.bucket, self._key(name), spool, Config=TRANSFER)
-        except ClientError:
+            spool.seek(0)
+            return io.BufferedReader(DecryptingReader(spool, _place(name)), buffer_size=CHUNK)
+        except ClientError as error:
             spool.close()
-            return None
+            if is_missing(error):
+                return None
+            raise
         except BaseException:
             spool.close()
             raise
-        return io.BufferedReader(DecryptingReader(spool, _place(name)), buffer_size=CHUNK)

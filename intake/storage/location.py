@@ -9,8 +9,14 @@ reads): never in the URL, which ends up in logs and process listings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
+
+# The laxest rule any S3 store kept (AWS's buckets from before 2018: capitals, underscores, 255
+# characters): a port or a stray character fails here, at start-up, rather than as a store "down" on
+# the first filing with files.
+BUCKET_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,253}[a-zA-Z0-9]$")
 
 
 class StorageURLError(ValueError):
@@ -39,6 +45,8 @@ def parse_storage_url(url: str) -> S3Location:
         raise StorageURLError(
             "STORAGE_URL must not carry credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
         )
+    if not BUCKET_NAME.match(parts.netloc):
+        raise StorageURLError(f"STORAGE_URL: {parts.netloc!r} is not a bucket name ({_EXAMPLE})")
     query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
     unknown = set(query) - {"endpoint", "region"}
     if unknown:

@@ -5,8 +5,10 @@ An encrypted file goes up as it is (its encryption is bound to its name and evid
 not change); a file from before encryption is encrypted on the way. Each original is then read back
 from the store, decrypted, and its SHA-256 compared with the one recorded at filing; a preview is
 compared with the local copy. An object already there with the same content (its ciphertext's
-SHA-256 kept in its metadata) is skipped, so an interrupted run simply starts again. The local files
-stay: remove them once STORAGE_URL points at the store and the service has been checked.
+SHA-256 kept in its metadata) is skipped, so an interrupted run simply starts again; an object that
+does not read back as uploaded is deleted before the run stops, so the next run uploads it again
+instead of counting it as there. The local files stay: remove them once STORAGE_URL points at the
+store and the service has been checked.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from dataclasses import dataclass
 from typing import IO
 
 from botocore.exceptions import ClientError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from intake.extensions import db
 from intake.privacy.files import is_encrypted
+from intake.privacy.sealing import UnsealError
 from intake.reports.evidence import LocalEvidenceStore
 from intake.reports.models import EvidenceFile
-from intake.storage.s3 import S3EvidenceStore
+from intake.storage.s3 import S3EvidenceStore, is_missing, reaching_the_store
 
 BATCH = 200
 _READ = 1024 * 1024
@@ -71,14 +74,17 @@ def _rows() -> Iterator[list[tuple[int, str, str | None, str, str]]]:
 
 
 def evidence_rows_count() -> int:
-    return len(db.session.scalars(select(EvidenceFile.id)).all())
+    return int(db.session.scalar(select(func.count(EvidenceFile.id))) or 0)
 
 
 def _stored_digest(target: S3EvidenceStore, name: str) -> str | None:
     try:
-        head = target.client.head_object(Bucket=target.location.bucket, Key=target.key_of(name))
-    except ClientError:
-        return None
+        with reaching_the_store():
+            head = target.client.head_object(Bucket=target.location.bucket, Key=target.key_of(name))
+    except ClientError as error:
+        if is_missing(error):
+            return None
+        raise
     return head.get("Metadata", {}).get("sha256")
 
 
@@ -101,9 +107,14 @@ def _move(
     if clear_sha256 is None:  # a preview: compared with the local copy
         with local.open(name, owner) as mine:
             clear_sha256 = _sha256(mine)
-    with target.open(name, owner) as theirs:
-        if _sha256(theirs) != clear_sha256:
-            raise MigrationMismatch(f"the object for evidence file {name} does not read back as uploaded")
+    try:
+        with target.open(name, owner) as theirs:
+            read_back: str | None = _sha256(theirs)
+    except UnsealError:  # altered on the way: not even its encryption checks
+        read_back = None
+    if read_back != clear_sha256:
+        target.delete(name)  # its metadata would otherwise pass it as "already there" next time
+        raise MigrationMismatch(f"the object for evidence file {name} does not read back as uploaded")
     return "copied"
 
 

@@ -9,6 +9,7 @@ read, as from the local folder.
 from __future__ import annotations
 
 import io
+import logging
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -21,12 +22,14 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
+from s3transfer.exceptions import RetriesExceededError
 
 from intake.privacy.files import encrypt_stream, key_id_of_file
 from intake.reports.evidence import SealedFiles, StoreUnavailable, clear_reader, file_place
 from intake.storage.location import S3Location
 from intake.types import utcnow
 
+log = logging.getLogger(__name__)
 SPOOL_BYTES = 1024 * 1024
 DATED_NAME_LENGTH = 40
 PART_BYTES = 8 * 1024 * 1024
@@ -37,17 +40,25 @@ CLIENT_CONFIG = Config(connect_timeout=3, read_timeout=20, retries={"max_attempt
 
 @contextmanager
 def reaching_the_store() -> Iterator[None]:
-    """The store's own failures (no connection, a timeout, a 5xx) become StoreUnavailable; what the
-    store answers about the request itself (a missing key, a refusal) stays a ClientError."""
+    """The store's own failures (no connection, a timeout, a 5xx, a download cut off until its retries
+    ran out) become StoreUnavailable, logged once here (the 503 paths log nothing); what the store
+    answers about the request itself (a missing key, a refusal) stays a ClientError."""
     try:
         yield
     except ClientError as error:
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         if status >= 500 or error.response.get("Error", {}).get("Code") in {"SlowDown", "ServiceUnavailable"}:
+            log.warning("the object store cannot be reached: %s", error)
             raise StoreUnavailable(str(error)) from error
         raise
-    except BotoCoreError as error:
+    except (BotoCoreError, RetriesExceededError) as error:  # s3transfer's, from download_fileobj
+        log.warning("the object store cannot be reached: %s", error)
         raise StoreUnavailable(str(error)) from error
+
+
+def is_missing(error: ClientError) -> bool:
+    """A missing key: "404" from a HEAD (download_fileobj starts with one), NoSuchKey from a GET."""
+    return error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}
 
 
 def s3_client_of_app() -> Any:
@@ -133,7 +144,7 @@ class S3EvidenceStore(SealedFiles):
             raise
         except ClientError as error:
             spool.close()
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
+            if is_missing(error):
                 raise FileNotFoundError(stored_name) from error
             raise
         spool.seek(0)
@@ -144,11 +155,19 @@ class S3EvidenceStore(SealedFiles):
         return clear_reader(self._download(stored_name), stored_name, owner)
 
     def key_id(self, stored_name: str) -> str | None:
-        with reaching_the_store():
-            head = self.client.get_object(
-                Bucket=self.location.bucket, Key=self.key_of(stored_name), Range="bytes=0-63"
-            )
-        return key_id_of_file(io.BytesIO(head["Body"].read()))
+        """As LocalEvidenceStore.key_id, FileNotFoundError included: `flask keys status` and `rotate`
+        count a missing file instead of stopping on it."""
+        try:
+            with reaching_the_store():
+                head = self.client.get_object(
+                    Bucket=self.location.bucket, Key=self.key_of(stored_name), Range="bytes=0-63"
+                )
+                start = head["Body"].read()
+        except ClientError as error:
+            if is_missing(error):
+                raise FileNotFoundError(stored_name) from error
+            raise
+        return key_id_of_file(io.BytesIO(start))
 
     def delete(self, stored_name: str) -> None:
         with reaching_the_store():

@@ -32,8 +32,8 @@ def _referenced(names: list[str]) -> set[str]:
 
 
 def sweep_orphans(store: S3EvidenceStore, now: datetime, grace: timedelta, days: int) -> int:
-    """Delete the files of the last `days` days (today included) that no evidence row names and that
-    are older than `grace`; how many were deleted."""
+    """Delete the files uploaded today and on the `days` days before that no evidence row names and
+    that are older than `grace`; how many were deleted."""
     deleted = 0
     for back in range(days, -1, -1):
         listed = (
