@@ -77,7 +77,8 @@ def s3_client(location: S3Location) -> Any:
 
 
 class S3EvidenceStore(SealedFiles):
-    """The EvidenceStore of intake.reports.evidence, on an object store: keys `evidence/ab/abcd…`."""
+    """The EvidenceStore of intake.reports.evidence, on an object store: keys `evidence/<day>/<name>`
+    (`evidence/ab/<name>` for names from before, moved by `storage migrate`)."""
 
     def __init__(self, client: Any, location: S3Location) -> None:
         self.client = client
