@@ -225,7 +225,7 @@ def test_seed_writes_a_consistent_year(
     facts = facts_by_reference(reference)
     assert facts is not None and facts.demo
     verified = verify_acknowledgement(reference, verification_code(facts, acknowledgement_key(keyring())))
-    assert verified is not None and verified.demo
+    assert verified is not None and verified.facts.demo
 
 
 def test_seed_is_refused_beside_a_real_report(app: Flask, filed_and_triaged: FileAndTriage) -> None:

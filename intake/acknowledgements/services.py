@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from flask_babel import force_locale
 
@@ -48,17 +47,11 @@ def issue_acknowledgement(
 
 @dataclass(frozen=True)
 class VerifiedAcknowledgement:
-    """What a bank may compare with the paper it was given."""
+    """What a bank may compare with the paper it was given: the filing's facts (their status is
+    today's; the one printed is that of the day of printing) and how many files the paper listed."""
 
-    reference: str
-    filed_at: datetime
-    category: str
-    region: str | None
-    loss_amount: Decimal | None
-    loss_currency: str | None
+    facts: FilingFacts
     files_listed: int
-    status: str  # today's: the status printed on a paper is that of the day it was printed
-    demo: bool
 
 
 # What an unknown reference is checked against, so that it costs what a wrong code costs.
@@ -84,18 +77,4 @@ def verify_acknowledgement(reference: str, code: str) -> VerifiedAcknowledgement
     count = listed_files(facts or _NO_FACTS, clean_code(code), acknowledgement_key(keyring()))
     if facts is None or facts.erased or count is None:
         return None
-    return _verified(facts, count)
-
-
-def _verified(facts: FilingFacts, count: int) -> VerifiedAcknowledgement:
-    return VerifiedAcknowledgement(
-        reference=facts.reference,
-        filed_at=facts.filed_at,
-        category=facts.category,
-        region=facts.region,
-        loss_amount=facts.loss_amount,
-        loss_currency=facts.loss_currency,
-        files_listed=count,
-        status=facts.status,
-        demo=facts.demo,
-    )
+    return VerifiedAcknowledgement(facts, count)
