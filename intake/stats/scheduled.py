@@ -10,8 +10,7 @@ from flask import current_app
 from intake.officer.audit import record
 from intake.stats.counts import Month
 from intake.stats.exports import EXPORT_FORMATS
-from intake.storage.exports import ExportFile, ExportStore, LocalExportStore, S3ExportStore
-from intake.storage.s3 import s3_client_of_app
+from intake.storage.exports import ExportFile, ExportStore, LocalExportStore
 
 EXPORT_NAME = re.compile(
     r"^blagh-\d{4}-\d{2}\.(" + "|".join(re.escape(f.extension) for f in EXPORT_FORMATS.values()) + r")$"
@@ -25,6 +24,9 @@ def export_store() -> ExportStore:
     location = current_app.config.get("STORAGE")
     if location is None:
         return LocalExportStore(current_app.config["EXPORT_DIR"])
+    from intake.storage.s3 import s3_client_of_app  # boto3 only where it is used
+    from intake.storage.s3_exports import S3ExportStore
+
     return S3ExportStore(s3_client_of_app(), location)
 
 

@@ -1,19 +1,16 @@
-"""`flask --app intake storage …`: the object store (STORAGE_URL)."""
+"""`flask --app intake storage …`: the object store (STORAGE_URL). The group is registered at every
+start; what talks to the store (boto3) is imported by the command that runs."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import click
-from botocore.exceptions import BotoCoreError, ClientError
 from flask import current_app
 from flask.cli import AppGroup
 
 from intake.reports.evidence import LocalEvidenceStore, StoreUnavailable, evidence_store
 from intake.storage.location import StorageURLError, parse_storage_url
-from intake.storage.migration import MigrationMismatch, evidence_rows_count, migrate_evidence
-from intake.storage.s3 import S3EvidenceStore, s3_client, s3_client_of_app
-from intake.storage.sweep import sweep_orphans
 from intake.types import utcnow
 
 storage = AppGroup("storage", help="The object store of STORAGE_URL.")
@@ -25,6 +22,9 @@ storage = AppGroup("storage", help="The object store of STORAGE_URL.")
 )
 def sweep(days: int | None) -> None:
     """Delete the files no report names, uploaded more than ORPHAN_GRACE_SECONDS ago."""
+    from intake.storage.s3 import S3EvidenceStore
+    from intake.storage.sweep import sweep_orphans
+
     store = evidence_store()
     if not isinstance(store, S3EvidenceStore):
         raise click.ClickException("STORAGE_URL is not set: the local folder has no sweep")
@@ -45,6 +45,9 @@ def sweep(days: int | None) -> None:
 def migrate(target_url: str) -> None:
     """Move the evidence of EVIDENCE_DIR to an object store, checking each file after upload.
     Resumable: run it again after an interruption. The local files are kept."""
+    from intake.storage.migration import MigrationMismatch, evidence_rows_count, migrate_evidence
+    from intake.storage.s3 import S3EvidenceStore, s3_client
+
     try:
         location = parse_storage_url(target_url)
     except StorageURLError as error:
@@ -66,6 +69,10 @@ def migrate(target_url: str) -> None:
 @click.option("--create", is_flag=True, help="Create the bucket when it does not exist yet.")
 def check(create: bool) -> None:
     """Check that STORAGE_URL's bucket answers with these credentials (a deployment's first step)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from intake.storage.s3 import s3_client_of_app
+
     location = current_app.config.get("STORAGE")
     if location is None:
         raise click.ClickException("STORAGE_URL is not set: files stay in EVIDENCE_DIR and EXPORT_DIR")
